@@ -1,0 +1,17 @@
+// Lint config for the code that never ships (tests, the emulator, benchmarks, scripts).
+// It starts from n8n's community-node config, so the same TypeScript and import rules apply,
+// and switches off only the rules that exist to keep *node* code inside n8n's sandbox:
+// dev code may use Node built-ins (http, fs, child_process), process and timers, and may print.
+import { config } from '@n8n/node-cli/eslint';
+
+export default [
+	...config,
+	{
+		files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+		rules: {
+			'@n8n/community-nodes/no-restricted-imports': 'off',
+			'@n8n/community-nodes/no-restricted-globals': 'off',
+			'no-console': 'off',
+		},
+	},
+];

@@ -1,0 +1,211 @@
+/**
+ * Azure DevOps URLs: what a user pastes (a project URL, an organization URL, a Server collection URL) turned into
+ * one canonical organization URL and project, and the check that decides whether a request URL belongs to an
+ * organization, which is what keeps a token from ever reaching another organization or host.
+ */
+import { ConnectorError } from './errors';
+
+export type Hosting = 'services' | 'server';
+
+export interface AzureDevOpsLocation {
+	/** Canonical organization (or Server collection) URL, no trailing slash: https://dev.azure.com/fabrikam. */
+	organizationUrl: string;
+	/** Organization or collection name, decoded. */
+	organization: string;
+	/** Project name, decoded ("Fabrikam Fiber"), when the URL names one. */
+	project?: string;
+	/** Azure DevOps Services (dev.azure.com, *.visualstudio.com) or Azure DevOps Server (any other host). */
+	hosting: Hosting;
+}
+
+export interface ParseUrlOptions {
+	/** Accept http:// for loopback hosts (the emulator, a local Server); never for other hosts. */
+	allowHttp?: boolean;
+	/** Fail when the URL names no project. */
+	requireProject?: boolean;
+	/** The setting or parameter the URL came from, for error messages. */
+	field?: string;
+}
+
+const SERVICES_HOST = 'dev.azure.com';
+const LEGACY_HOST_SUFFIX = '.visualstudio.com';
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Parses a project, organization or collection URL into its canonical organization URL and project. */
+export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {}): AzureDevOpsLocation {
+	const field = options.field ?? 'URL';
+	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+		throw new ConnectorError('urlMissing', 'No URL is set.', { field });
+	}
+	if (typeof raw !== 'string') {
+		throw new ConnectorError('urlUnparseable', `The URL must be text, not ${describeType(raw)}.`, { field });
+	}
+	const text = raw.trim();
+	const url = toUrl(text, field);
+
+	if (url.username !== '' || url.password !== '') {
+		throw new ConnectorError(
+			'urlUnparseable',
+			'The URL contains a user name or password before the host; the token is sent separately, never in the URL.',
+			{ field, fix: 'Remove the "name@" or "name:password@" part from the URL.' },
+		);
+	}
+	const host = normaliseHost(url.hostname);
+	if (url.protocol === 'http:') {
+		if (!(options.allowHttp && LOOPBACK_HOSTS.has(host))) {
+			throw new ConnectorError('urlNotHttps', `"${text}" uses http.`, { field });
+		}
+	} else if (url.protocol !== 'https:') {
+		throw new ConnectorError('urlUnparseable', `"${text}" is not an http(s) URL.`, { field });
+	}
+
+	const segments = decodeSegments(url.pathname, field, text);
+	const port = url.port ? `:${url.port}` : '';
+
+	let hosting: Hosting;
+	let organization: string | undefined;
+	let organizationUrl: string;
+	let rest: string[];
+
+	if (host === SERVICES_HOST) {
+		hosting = 'services';
+		organization = segments[0];
+		rest = segments.slice(1);
+		if (!organization || organization.startsWith('_')) {
+			throw new ConnectorError('urlUnparseable', `"${text}" names no organization.`, {
+				field,
+				fix: 'Use https://dev.azure.com/{organization}/{project}.',
+			});
+		}
+		organizationUrl = `https://${SERVICES_HOST}/${encodeURIComponent(organization)}`;
+	} else if (host.endsWith(LEGACY_HOST_SUFFIX) && host.split('.').length === 3) {
+		// {org}.visualstudio.com is the same organization as dev.azure.com/{org}: one canonical form, so that a token
+		// bound to either URL is recognised for both.
+		hosting = 'services';
+		organization = host.slice(0, -LEGACY_HOST_SUFFIX.length);
+		rest = segments[0]?.toLowerCase() === 'defaultcollection' ? segments.slice(1) : segments;
+		organizationUrl = `https://${SERVICES_HOST}/${encodeURIComponent(organization)}`;
+	} else {
+		hosting = 'server';
+		const hasTfs = segments[0]?.toLowerCase() === 'tfs';
+		const collectionAt = hasTfs ? 1 : 0;
+		organization = segments[collectionAt];
+		rest = segments.slice(collectionAt + 1);
+		if (!organization || organization.startsWith('_')) {
+			throw new ConnectorError('urlUnparseable', `"${text}" names no collection.`, {
+				field,
+				fix: 'Use https://{server}/tfs/{collection}/{project} (Azure DevOps Server) or https://dev.azure.com/{organization}/{project}.',
+			});
+		}
+		const scheme = url.protocol === 'http:' ? 'http' : 'https';
+		organizationUrl = `${scheme}://${host}${port}/${hasTfs ? `${segments[0]}/` : ''}${encodeURIComponent(organization)}`;
+	}
+
+	const projectSegment = rest[0];
+	const project = projectSegment && !projectSegment.startsWith('_') ? projectSegment : undefined;
+	if (options.requireProject && !project) {
+		throw new ConnectorError('urlNoProject', `"${text}" names the organization but no project.`, { field });
+	}
+	return project === undefined
+		? { organizationUrl, organization, hosting }
+		: { organizationUrl, organization, project, hosting };
+}
+
+/** The canonical, case-insensitive identity of an organization URL, for comparing and keying tokens. */
+export function organizationKey(organizationUrl: string): string {
+	return parseAzureDevOpsUrl(organizationUrl, { allowHttp: true }).organizationUrl.toLowerCase();
+}
+
+/** True when both URLs name the same organization (or Server collection). */
+export function sameOrganization(a: string, b: string): boolean {
+	return organizationKey(a) === organizationKey(b);
+}
+
+/**
+ * True when a request URL is inside an organization: same scheme, host and port, no user info, and a path that
+ * starts with the organization's path segment for segment (case-insensitive, after decoding, with no encoded slash
+ * that could smuggle a different path past the check). Services organizations also own their
+ * {org}.visualstudio.com host and the Microsoft service hosts *.dev.azure.com/{org} (vssps, vsrm, ...).
+ */
+export function isUrlWithinOrganization(requestUrl: string, organizationUrl: string): boolean {
+	const target = tryParseUrl(requestUrl);
+	const org = tryParseUrl(organizationUrl);
+	if (!target || !org) return false;
+	if (target.username !== '' || target.password !== '') return false;
+	if (target.protocol !== org.protocol) return false;
+	if (target.protocol !== 'https:' && target.protocol !== 'http:') return false;
+
+	const targetSegments = trySplitDecoded(target.pathname);
+	const orgSegments = trySplitDecoded(org.pathname);
+	if (!targetSegments || !orgSegments) return false;
+	const targetHost = normaliseHost(target.hostname);
+	const orgHost = normaliseHost(org.hostname);
+
+	if (orgHost === SERVICES_HOST && target.port === '' && org.port === '') {
+		const orgName = orgSegments[0]?.toLowerCase();
+		if (!orgName) return false;
+		if (targetHost === `${orgName}${LEGACY_HOST_SUFFIX}`) return true;
+		if (targetHost === SERVICES_HOST || targetHost.endsWith(`.${SERVICES_HOST}`)) {
+			return targetSegments[0]?.toLowerCase() === orgName;
+		}
+		return false;
+	}
+
+	if (targetHost !== orgHost || target.port !== org.port) return false;
+	if (targetSegments.length < orgSegments.length) return false;
+	return orgSegments.every((segment, i) => segment.toLowerCase() === targetSegments[i].toLowerCase());
+}
+
+/** Lower-cases a host name and drops the trailing dot of a fully-qualified name ("dev.azure.com."). */
+function normaliseHost(hostname: string): string {
+	return hostname.toLowerCase().replace(/\.+$/, '');
+}
+
+function toUrl(text: string, field: string): URL {
+	// Users paste "dev.azure.com/org/project" without the scheme; https is the only scheme Azure DevOps serves.
+	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+	const url = tryParseUrl(withScheme);
+	if (!url) throw new ConnectorError('urlUnparseable', `"${text}" is not a valid URL.`, { field });
+	return url;
+}
+
+function tryParseUrl(text: string): URL | undefined {
+	try {
+		return new URL(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function decodeSegments(pathname: string, field: string, text: string): string[] {
+	const segments = trySplitDecoded(pathname);
+	if (!segments) {
+		throw new ConnectorError('urlUnparseable', `"${text}" has a path that cannot be decoded.`, { field });
+	}
+	return segments.map((segment) => segment.trim());
+}
+
+function trySplitDecoded(pathname: string): string[] | undefined {
+	try {
+		return splitDecoded(pathname);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Splits a URL path into decoded segments; throws on a malformed escape or an encoded slash inside a segment. */
+function splitDecoded(pathname: string): string[] {
+	return pathname
+		.split('/')
+		.filter((segment) => segment !== '')
+		.map((segment) => {
+			const decoded = decodeURIComponent(segment);
+			if (decoded.includes('/') || decoded.includes('\\')) throw new Error('encoded slash');
+			return decoded;
+		});
+}
+
+function describeType(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
