@@ -1,0 +1,1548 @@
+// Azure DevOps on 127.0.0.1: the HTTP front (auth, URL forms, api-version, request checking,
+// faults) and the routes our nodes and Microsoft's client use.
+import * as http from 'http';
+import type { AddressInfo, Socket } from 'net';
+import {
+	AGILE_TYPES,
+	ApiError,
+	applyPatch,
+	errors,
+	FIELD_NAMES,
+	IDENTITY_FIELDS,
+	identityFromText,
+	identityText,
+	stableGuid,
+	stateView,
+	type Comment,
+	type Identity,
+	type Project,
+	type ProjectSeed,
+	type Relation,
+	type Revision,
+	type WorkItemRecord,
+	type WorkItemTypeSeed,
+} from './model';
+import { FaultBook, RateLimiter, rateLimitHeaders, type FaultSpec, type RateLimit } from './faults';
+import {
+	HookDispatcher,
+	newSubscriptionId,
+	subscriptionView,
+	WORK_ITEM_EVENTS,
+	type Delivery,
+	type HookOptions,
+	type Subscription,
+	type WorkItemEvent,
+} from './hooks';
+import { mediaType, OVER_REQUIRED_QUERY, PROJECT_OPTIONAL, SpecBook, type SpecNote, type SpecOperation, type SpecViolation } from './spec';
+import { fieldsOf, matches, orderComparator, parseWiql, WiqlError } from './wiql';
+
+/** Demo tokens: tests and the demo authenticate with these. Never real secrets. */
+export function demoToken(organization: string, n: number): string {
+	return `emu-${organization.toLowerCase()}-pat-${String(n).padStart(4, '0')}`;
+}
+export const FABRIKAM_TOKEN = demoToken('fabrikam', 1);
+export const FABRIKAM_SECOND_TOKEN = demoToken('fabrikam', 2);
+export const CONTOSO_TOKEN = demoToken('contoso', 1);
+export const SERVER_TOKEN = demoToken('server', 1);
+export const DEMO_TOKENS = {
+	fabrikam: [FABRIKAM_TOKEN, FABRIKAM_SECOND_TOKEN],
+	contoso: [CONTOSO_TOKEN],
+	DefaultCollection: [SERVER_TOKEN],
+} as const;
+
+export type TokenSeed = string | { token: string; user?: string };
+
+export interface OrganizationSeed {
+	tokens: TokenSeed[];
+	projects?: Array<string | ProjectSeed>;
+	hosting?: 'services' | 'server';
+	workItemTypes?: WorkItemTypeSeed[];
+	/** Extra field reference names (e.g. custom fields of an inherited process). */
+	fields?: string[];
+}
+
+export interface EmulatorOptions {
+	port?: number;
+	/** Replaces the default seed (fabrikam, contoso, DefaultCollection). */
+	organizations?: Record<string, OrganizationSeed>;
+	/** The real service refuses consumer URLs on localhost; tests need them. Default true. */
+	allowLocalhostConsumers?: boolean;
+	latencyMs?: number;
+	rateLimit?: RateLimit;
+	/** Seed of the generator behind `probability` faults. */
+	seed?: number;
+	hooks?: HookOptions;
+	openApiDir?: string;
+}
+
+export interface RequestRecord {
+	at: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string>;
+	organization?: string;
+	/** Which token authenticated the request, as `org#index`; never the token itself. */
+	token?: string;
+	body?: unknown;
+	status?: number;
+	/** The operation of the API description the request matched. */
+	operationId?: string;
+	outcome: 'answered' | 'dropped' | 'droppedAfterCommit';
+}
+
+interface TokenEntry {
+	token: string;
+	label: string;
+	user: Identity;
+}
+
+interface OrgState {
+	name: string;
+	hosting: 'services' | 'server';
+	collectionId: string;
+	accountId: string;
+	tokens: TokenEntry[];
+	projects: Project[];
+	types: WorkItemTypeSeed[];
+	customFields: Set<string>;
+	items: Map<number, WorkItemRecord>;
+	nextId: number;
+	nextCommentId: number;
+	subscriptions: Map<string, Subscription>;
+}
+
+const DEFAULT_USERS: Record<string, string> = {
+	fabrikam: 'Jamal Hartnett <fabrikamfiber4@hotmail.com>',
+	contoso: 'Chuck Reinhart <chuck@contoso.example>',
+	DefaultCollection: 'Server Admin <admin@fabrikam.local>',
+};
+
+export function defaultSeed(): Record<string, OrganizationSeed> {
+	return {
+		fabrikam: {
+			tokens: [FABRIKAM_TOKEN, { token: FABRIKAM_SECOND_TOKEN, user: 'Christie Church <christie@fabrikam.example>' }],
+			projects: [
+				{ name: 'Fabrikam Fiber', areaPaths: ['Fabrikam Fiber\\Service Desk', 'Fabrikam Fiber\\Web'] },
+				{ name: 'Service Desk' },
+			],
+			fields: ['Custom.TicketId'],
+		},
+		contoso: { tokens: [CONTOSO_TOKEN], projects: ['Contoso Support'] },
+		DefaultCollection: { tokens: [SERVER_TOKEN], projects: ['Fabrikam Fiber'], hosting: 'server' },
+	};
+}
+
+/** Resource locations the client discovers with OPTIONS /_apis/{area}; ids are the service's. */
+const LOCATIONS = [
+	{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, released: false },
+	{ id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', area: 'Location', resourceName: 'ConnectionData', routeTemplate: '_apis/{resource}', resourceVersion: 1, released: true },
+	{ id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', area: 'core', resourceName: 'projects', routeTemplate: '_apis/{resource}/{*projectId}', resourceVersion: 4, released: true },
+	{ id: '72c7ddf8-2cdc-4f60-90cd-ab71c14a399b', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 3, released: true },
+	{ id: '62d3d110-0047-428c-ad3c-4fe872c91c74', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/workitems/${type}', resourceVersion: 3, released: true },
+	{ id: '908509b6-4248-4475-a1cd-829139ba419f', area: 'wit', resourceName: 'workItemsBatch', routeTemplate: '{project}/_apis/{area}/{resource}', resourceVersion: 1, released: true },
+	{ id: '1a9c53f7-f243-4447-b110-35ef023636e4', area: 'wit', resourceName: 'wiql', routeTemplate: '{project}/{team}/_apis/{area}/{resource}/{id}', resourceVersion: 2, released: true },
+	{ id: '608aac0a-32e1-4493-a863-b9cf4566d257', area: 'wit', resourceName: 'comments', routeTemplate: '{project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}', resourceVersion: 4, released: false },
+	{ id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/{area}/{resource}/{type}', resourceVersion: 2, released: true },
+	{ id: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'states', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/{resource}', resourceVersion: 1, released: true },
+	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, released: true },
+	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, released: true },
+];
+const RESOURCE_AREAS = [
+	{ id: '79134c72-4a58-4b42-976c-04e7115f32bf', name: 'core' },
+	{ id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
+	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
+];
+const MAX_VERSION = { services: '7.2', server: '7.1' };
+const RELEASED_VERSION = '7.1';
+const VSS = 'Microsoft.VisualStudio.Services.WebApi';
+
+interface Ctx {
+	req: http.IncomingMessage;
+	res: http.ServerResponse;
+	record: RequestRecord;
+	org: OrgState;
+	orgUrl: string;
+	user: Identity;
+	project?: Project;
+	team?: string;
+	rest: string[];
+	query: URLSearchParams;
+	body: unknown;
+	op?: SpecOperation;
+	params: Record<string, string>;
+}
+
+class Reply {
+	constructor(
+		readonly status: number,
+		readonly body?: unknown,
+		readonly headers: Record<string, string> = {},
+	) {}
+}
+
+export interface WorkItemHelperOptions {
+	organization?: string;
+	by?: string;
+}
+
+export class Emulator {
+	url = '';
+	readonly faults: FaultBook;
+	readonly hooks: {
+		flush: () => Promise<void>;
+		hold: () => void;
+		release: (opts?: { order?: 'fifo' | 'reverse' }) => Promise<void>;
+		redeliver: (notificationId: number) => Delivery;
+		deliveries: () => Delivery[];
+		subscriptions: (organization?: string) => Subscription[];
+		configure: (opts: HookOptions) => void;
+	};
+	latencyMs: number;
+	allowLocalhostConsumers: boolean;
+	private readonly seeds: Map<string, OrganizationSeed>;
+	private orgs = new Map<string, OrgState>();
+	private log: RequestRecord[] = [];
+	private violations: SpecViolation[] = [];
+	private notes: SpecNote[] = [];
+	private readonly dispatcher: HookDispatcher;
+	private readonly limiter: RateLimiter;
+	private readonly spec: SpecBook;
+	private server?: http.Server;
+	private readonly sockets = new Set<Socket>();
+
+	constructor(private readonly options: EmulatorOptions = {}) {
+		this.seeds = new Map(Object.entries(options.organizations ?? defaultSeed()));
+		this.spec = new SpecBook(options.openApiDir);
+		this.faults = new FaultBook(options.seed ?? 1);
+		this.limiter = new RateLimiter(options.rateLimit);
+		this.latencyMs = options.latencyMs ?? 0;
+		this.allowLocalhostConsumers = options.allowLocalhostConsumers ?? true;
+		this.dispatcher = new HookDispatcher(options.hooks);
+		const d = this.dispatcher;
+		this.hooks = {
+			flush: () => d.flush(),
+			hold: () => d.hold(),
+			release: (o) => d.release(o),
+			redeliver: (n) => d.redeliver(n),
+			deliveries: () => d.deliveries(),
+			subscriptions: (org) =>
+				[...this.orgs.values()].filter((o) => !org || o.name === org).flatMap((o) => [...o.subscriptions.values()]),
+			configure: (o) => d.configure(o),
+		};
+		this.rebuild();
+	}
+
+	get openApiDir(): string {
+		return this.spec.dir;
+	}
+
+	async listen(port = this.options.port ?? 0): Promise<void> {
+		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server.on('connection', (s: Socket) => {
+			this.sockets.add(s);
+			s.on('close', () => this.sockets.delete(s));
+		});
+		await new Promise<void>((resolve, reject) => {
+			this.server!.once('error', reject);
+			this.server!.listen(port, '127.0.0.1', () => resolve());
+		});
+		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+	}
+
+	async stop(): Promise<void> {
+		await this.dispatcher.flush();
+		for (const s of this.sockets) s.destroy();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	/** Back to the seed: organizations keep their definitions (including ones added later), lose their data. */
+	reset(): void {
+		this.rebuild();
+		this.log = [];
+		this.violations = [];
+		this.notes = [];
+		this.faults.clear();
+		this.limiter.reset();
+		this.limiter.limit = this.options.rateLimit;
+		this.latencyMs = this.options.latencyMs ?? 0;
+		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? true;
+		this.dispatcher.reset();
+	}
+
+	orgUrl(name: string): string {
+		const org = this.mustOrg(name);
+		return org.hosting === 'server' ? `${this.url}/tfs/${org.name}` : `${this.url}/${org.name}`;
+	}
+
+	addOrganization(name: string, seed: OrganizationSeed): void {
+		this.seeds.set(name, seed);
+		this.orgs.set(name.toLowerCase(), this.buildOrg(name, seed));
+	}
+
+	addProject(organization: string, project: string | ProjectSeed): Project {
+		const seed = this.seeds.get(this.mustOrg(organization).name)!;
+		seed.projects = [...(seed.projects ?? []), project];
+		const p = toProject(project);
+		this.mustOrg(organization).projects.push(p);
+		return p;
+	}
+
+	addWorkItemType(organization: string, type: WorkItemTypeSeed): void {
+		const org = this.mustOrg(organization);
+		const seed = this.seeds.get(org.name)!;
+		seed.workItemTypes = [...(seed.workItemTypes ?? AGILE_TYPES).filter((t) => t.name !== type.name), type];
+		org.types = seed.workItemTypes;
+	}
+
+	addField(organization: string, referenceName: string): void {
+		const org = this.mustOrg(organization);
+		const seed = this.seeds.get(org.name)!;
+		seed.fields = [...(seed.fields ?? []), referenceName];
+		org.customFields.add(referenceName);
+	}
+
+	setRateLimit(limit: RateLimit | undefined): void {
+		this.limiter.limit = limit;
+		this.limiter.reset();
+	}
+
+	requests(): RequestRecord[] {
+		return [...this.log];
+	}
+
+	specViolations(): SpecViolation[] {
+		return [...this.violations];
+	}
+
+	specNotes(): SpecNote[] {
+		return [...this.notes];
+	}
+
+	projects(organization = 'fabrikam'): Project[] {
+		return [...this.mustOrg(organization).projects];
+	}
+
+	/** The stored work item at its latest revision, in the REST shape with relations; undefined when absent. */
+	getWorkItem(id: number, organization = 'fabrikam'): Record<string, unknown> | undefined {
+		const org = this.mustOrg(organization);
+		const wi = org.items.get(id);
+		if (!wi) return undefined;
+		const view = this.workItemView(org, this.orgUrl(org.name), wi, wi.revisions.at(-1)!, 'all');
+		if (wi.deleted) view.isDeleted = true;
+		return view;
+	}
+
+	createWorkItem(
+		project: string,
+		type: string,
+		fields: Record<string, unknown>,
+		opts: WorkItemHelperOptions = {},
+	): Record<string, unknown> {
+		const org = this.mustOrg(opts.organization ?? 'fabrikam');
+		const p = this.findProject(org, project);
+		const ops = Object.entries(fields).map(([k, v]) => ({ op: 'add', path: `/fields/${k}`, value: v }));
+		return this.create(org, this.orgUrl(org.name), p, type, ops, this.actor(org, opts.by), {});
+	}
+
+	/** Changes a work item as a person in Azure DevOps would, firing workitem.updated. */
+	updateWorkItem(id: number, fields: Record<string, unknown>, opts: WorkItemHelperOptions = {}): Record<string, unknown> {
+		const org = this.mustOrg(opts.organization ?? 'fabrikam');
+		const ops = Object.entries(fields).map(([k, v]) =>
+			v === null ? { op: 'remove', path: `/fields/${k}` } : { op: 'add', path: `/fields/${k}`, value: v },
+		);
+		return this.update(org, this.orgUrl(org.name), id, ops, this.actor(org, opts.by), {});
+	}
+
+	addComment(id: number, text: string, opts: WorkItemHelperOptions = {}): Record<string, unknown> {
+		const org = this.mustOrg(opts.organization ?? 'fabrikam');
+		return this.comment(org, this.orgUrl(org.name), id, text, this.actor(org, opts.by));
+	}
+
+	deleteWorkItem(id: number, opts: WorkItemHelperOptions & { destroy?: boolean } = {}): void {
+		const org = this.mustOrg(opts.organization ?? 'fabrikam');
+		this.remove(org, this.orgUrl(org.name), id, !!opts.destroy, this.actor(org, opts.by));
+	}
+
+	restoreWorkItem(id: number, opts: WorkItemHelperOptions = {}): void {
+		const org = this.mustOrg(opts.organization ?? 'fabrikam');
+		this.restore(org, this.orgUrl(org.name), id, this.actor(org, opts.by));
+	}
+
+	// ---------------------------------------------------------------- state
+
+	private rebuild(): void {
+		this.orgs = new Map();
+		for (const [name, seed] of this.seeds) this.orgs.set(name.toLowerCase(), this.buildOrg(name, seed));
+	}
+
+	private buildOrg(name: string, seed: OrganizationSeed): OrgState {
+		const fallbackUser = DEFAULT_USERS[name] ?? `${name} Admin <admin@${name.toLowerCase()}.example>`;
+		return {
+			name,
+			hosting: seed.hosting ?? 'services',
+			collectionId: stableGuid(`collection:${name}`),
+			accountId: stableGuid(`account:${name}`),
+			tokens: seed.tokens.map((t, i) => {
+				const entry = typeof t === 'string' ? { token: t } : t;
+				return { token: entry.token, label: `${name}#${i}`, user: identityFromText(entry.user ?? fallbackUser) };
+			}),
+			projects: (seed.projects ?? []).map(toProject),
+			types: seed.workItemTypes ?? AGILE_TYPES,
+			customFields: new Set(seed.fields ?? []),
+			items: new Map(),
+			nextId: 1,
+			nextCommentId: 1,
+			subscriptions: new Map(),
+		};
+	}
+
+	private mustOrg(name: string): OrgState {
+		const org = this.orgs.get(name.toLowerCase());
+		if (!org) throw new Error(`The emulator has no organization '${name}'`);
+		return org;
+	}
+
+	private actor(org: OrgState, by?: string): Identity {
+		return by ? identityFromText(by) : org.tokens[0]?.user ?? identityFromText('Emulator User');
+	}
+
+	private findProject(org: OrgState, nameOrId: string): Project {
+		const key = nameOrId.toLowerCase();
+		const p = org.projects.find((x) => x.name.toLowerCase() === key || x.id === key);
+		if (!p) throw errors.projectNotFound(nameOrId);
+		return p;
+	}
+
+	// ---------------------------------------------------------------- HTTP front
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const chunks: Buffer[] = [];
+		for await (const c of req) chunks.push(c as Buffer);
+		const raw = Buffer.concat(chunks).toString('utf8');
+		const headers: Record<string, string> = {};
+		for (const [k, v] of Object.entries(req.headers)) {
+			if (k !== 'authorization' && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+		}
+		let body: unknown = raw || undefined;
+		if (raw) {
+			try {
+				body = JSON.parse(raw);
+			} catch {
+				body = raw;
+			}
+		}
+		const record: RequestRecord = {
+			at: new Date().toISOString(),
+			method: req.method ?? 'GET',
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			headers,
+			body,
+			outcome: 'answered',
+		};
+		this.log.push(record);
+
+		if (url.pathname.startsWith('/_emulator/')) {
+			const reply = this.control(req.method ?? 'GET', url.pathname, body);
+			this.write(res, record, reply, []);
+			return;
+		}
+
+		const segments = url.pathname.split('/').filter(Boolean).map(safeDecode);
+		let prefix = '';
+		if (segments[0]?.toLowerCase() === 'tfs') {
+			prefix = '/tfs';
+			segments.shift();
+		}
+		const orgName = segments.shift() ?? '';
+		const org = this.orgs.get(orgName.toLowerCase());
+		if (org) record.organization = org.name;
+		const faults = this.faults.take(record.method, url.pathname, org?.name);
+		const delay = this.latencyMs + faults.reduce((s, f) => s + (f.spec.kind === 'latency' ? f.spec.ms : 0), 0);
+		if (delay > 0) await sleep(delay);
+		if (faults.some((f) => f.spec.kind === 'drop')) {
+			record.outcome = 'dropped';
+			req.socket.destroy();
+			return;
+		}
+		const statusFault = faults.find((f) => f.spec.kind === 'status');
+		if (statusFault && statusFault.spec.kind === 'status') {
+			this.write(res, record, this.faultReply(statusFault.spec.status, statusFault.spec.retryAfterSeconds), faults);
+			return;
+		}
+		let reply: Reply;
+		try {
+			if (!org || (prefix === '/tfs' && org.hosting !== 'server')) {
+				throw new ApiError(404, `The organization or collection '${orgName}' does not exist.`, 'HostNotFoundException', `${VSS}.HostNotFoundException, ${VSS}`);
+			}
+			const orgUrl = `${this.url}${prefix}/${org.name}`;
+			reply = await this.route(req, res, record, org, orgUrl, segments, url.searchParams, body, raw);
+		} catch (e) {
+			reply = e instanceof ApiError ? new Reply(e.status, e.body(), e.headers) : new Reply(500, new ApiError(500, String(e), 'Exception', 'System.Exception').body());
+		}
+		this.write(res, record, reply, faults);
+	}
+
+	private faultReply(status: number, retryAfterSeconds?: number): Reply {
+		if (status === 429) {
+			return new Reply(
+				429,
+				new ApiError(
+					429,
+					'TF400733: The request has been canceled: Request was blocked due to exceeding usage of resource \'Core\' in namespace \'User\'.',
+					'RequestBlockedException',
+					'Microsoft.TeamFoundation.Framework.Server.RequestBlockedException, Microsoft.TeamFoundation.Framework.Server',
+				).body(),
+				rateLimitHeaders(retryAfterSeconds ?? 1),
+			);
+		}
+		const headers: Record<string, string> = {};
+		if (retryAfterSeconds !== undefined || status === 503) headers['Retry-After'] = String(retryAfterSeconds ?? 1);
+		const message = status === 503 ? 'TF400919: The service is temporarily unavailable.' : 'TF400898: An Internal Error Occurred.';
+		return new Reply(status, new ApiError(status, message, 'VssServiceException', `${VSS}.VssServiceException, ${VSS}`).body(), headers);
+	}
+
+	private write(res: http.ServerResponse, record: RequestRecord, reply: Reply, faults: Array<{ spec: FaultSpec }>): void {
+		record.status = reply.status;
+		if (faults.some((f) => f.spec.kind === 'dropAfterCommit')) {
+			record.outcome = 'droppedAfterCommit';
+			res.socket?.destroy();
+			return;
+		}
+		const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+		const headers: Record<string, string | number> = {
+			'X-VSS-E2EID': stableGuid(`${record.at}:${this.log.length}`),
+			'ActivityId': stableGuid(`activity:${this.log.length}`),
+			...reply.headers,
+		};
+		if (payload) headers['Content-Type'] = 'application/json; charset=utf-8; api-version=7.1';
+		const slow = faults.find((f) => f.spec.kind === 'slowBody')?.spec;
+		if (slow && slow.kind === 'slowBody' && payload) {
+			res.writeHead(reply.status, headers);
+			const size = slow.chunkSize ?? 16;
+			const parts: string[] = [];
+			for (let i = 0; i < payload.length; i += size) parts.push(payload.slice(i, i + size));
+			const next = (): void => {
+				const part = parts.shift();
+				if (part === undefined) {
+					res.end();
+					return;
+				}
+				res.write(part);
+				setTimeout(next, slow.chunkDelayMs ?? 20);
+			};
+			next();
+			return;
+		}
+		headers['Content-Length'] = Buffer.byteLength(payload);
+		res.writeHead(reply.status, headers);
+		res.end(payload);
+	}
+
+	private authenticate(req: http.IncomingMessage, org: OrgState, orgUrl: string): TokenEntry {
+		const header = req.headers.authorization ?? '';
+		let token: string | undefined;
+		const basic = /^Basic\s+(.+)$/i.exec(header);
+		if (basic) {
+			const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+			token = decoded.slice(decoded.indexOf(':') + 1);
+		}
+		const bearer = /^Bearer\s+(.+)$/i.exec(header);
+		if (bearer) token = bearer[1];
+		const entry = token ? org.tokens.find((t) => t.token === token) : undefined;
+		if (entry) return entry;
+		const message = token
+			? 'TF400813: The user is not authorized to access this resource.'
+			: 'TF400813: Resource not available for anonymous access. Client authentication required.';
+		throw new ApiError(
+			401,
+			message,
+			'UnauthorizedRequestException',
+			'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
+			0,
+			3000,
+			{ 'WWW-Authenticate': `Basic realm="${orgUrl}"`, 'X-TFS-FedAuthRealm': orgUrl },
+		);
+	}
+
+	private violate(record: RequestRecord, v: Omit<SpecViolation, 'at' | 'method' | 'path' | 'organization'>): void {
+		this.violations.push({ at: record.at, method: record.method, path: record.path, organization: record.organization, ...v });
+	}
+
+	private note(record: RequestRecord, n: Omit<SpecNote, 'at' | 'method' | 'path'>): void {
+		this.notes.push({ at: record.at, method: record.method, path: record.path, ...n });
+	}
+
+	private async route(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		record: RequestRecord,
+		org: OrgState,
+		orgUrl: string,
+		segments: string[],
+		query: URLSearchParams,
+		body: unknown,
+		raw: string,
+	): Promise<Reply> {
+		const apisAt = segments.findIndex((s) => s.toLowerCase() === '_apis');
+		if (apisAt < 0 || apisAt > 2) {
+			this.violate(record, { kind: 'unknown-path', message: 'No API description covers this path.', specRequires: 'a path under /_apis/' });
+			throw new ApiError(404, `The resource cannot be found: ${record.path}`, 'HttpException', 'System.Web.HttpException, System.Web');
+		}
+		const scopeSegs = segments.slice(0, apisAt);
+		const rest = segments.slice(apisAt + 1);
+		const entry = this.authenticate(req, org, orgUrl);
+		record.token = entry.label;
+		const limited = this.limiter.check(entry.label);
+		if (limited) return this.faultReply(429, Number(limited['Retry-After']));
+
+		const method = record.method;
+		if (method === 'OPTIONS') return this.locations(org, rest);
+		if (method === 'GET' && rest.length === 1 && rest[0].toLowerCase() === 'connectiondata') {
+			return new Reply(200, this.connectionData(org, entry));
+		}
+
+		const ctx: Ctx = { req, res, record, org, orgUrl, user: entry.user, rest, query, body, params: {} };
+		if (scopeSegs[0]) ctx.project = this.findProject(org, scopeSegs[0]);
+		if (scopeSegs[1]) {
+			const team = ctx.project!.teams.find((t) => t.toLowerCase() === scopeSegs[1].toLowerCase());
+			if (!team) {
+				throw new ApiError(404, `The team with id or name '${scopeSegs[1]}' does not exist.`, 'TeamNotFoundException', 'Microsoft.TeamFoundation.Core.WebApi.TeamNotFoundException, Microsoft.TeamFoundation.Core.WebApi');
+			}
+			ctx.team = team;
+		}
+		this.checkAgainstSpec(ctx, raw);
+		return this.dispatch(ctx);
+	}
+
+	/** Finds the described operation and refuses what the service would refuse. */
+	private checkAgainstSpec(ctx: Ctx, raw: string): void {
+		const { record, org, rest } = ctx;
+		const found = this.spec.match(org.hosting, record.method, rest, !!ctx.project, !!ctx.team);
+		if (!found) {
+			const known = this.spec.pathKnown(org.hosting, rest);
+			this.violate(record, {
+				kind: 'unknown-path',
+				message: known ? `The method ${record.method} is not described for this path.` : 'No API description covers this path.',
+				specRequires: known ? 'one of the described methods' : 'a described path',
+			});
+			if (known) {
+				throw new ApiError(405, `The requested resource does not support http method '${record.method}'.`, 'HttpException', 'System.Web.HttpException, System.Web');
+			}
+			throw new ApiError(404, `The resource cannot be found: ${record.path}`, 'HttpException', 'System.Web.HttpException, System.Web');
+		}
+		const { op, params } = found;
+		ctx.op = op;
+		ctx.params = params;
+		record.operationId = op.operationId;
+		if (op.source === 'emulator-supplement') {
+			this.note(record, { operationId: op.operationId, kind: 'supplement', message: 'Route outside the supplied descriptions; checked against the emulator supplement.' });
+		}
+		if (!found.exact) {
+			if (op.scope.includes('project') && !ctx.project) {
+				if (!PROJECT_OPTIONAL.has(op.operationId)) {
+					this.violate(record, { operationId: op.operationId, kind: 'project-required', message: 'This route needs a project.', specRequires: `${op.template} (project in the path)` });
+					throw new ApiError(404, `The resource cannot be found: ${record.path}`, 'HttpException', 'System.Web.HttpException, System.Web');
+				}
+				this.note(record, { operationId: op.operationId, kind: 'project-omitted', message: 'Project omitted; the service accepts the organization-level route.' });
+			}
+			if (op.scope.includes('team') && !ctx.team) {
+				this.note(record, { operationId: op.operationId, kind: 'team-omitted', message: 'Team omitted; the service uses the default team.' });
+			}
+		}
+		// api-version: query parameter per the description; the service also takes it from Accept.
+		const fromQuery = ctx.query.get('api-version');
+		const accept = /api-version=([^;,\s]+)/i.exec(String(ctx.req.headers.accept ?? ''));
+		const version = fromQuery ?? accept?.[1];
+		if (!version) {
+			this.violate(record, { operationId: op.operationId, kind: 'missing-api-version', message: 'No api-version', specRequires: `api-version=${op.apiVersion.preview ? `7.1-preview.${op.apiVersion.resourceVersion}` : '7.1'} (query, required)` });
+			throw new ApiError(
+				400,
+				`No api-version was supplied for the "${record.method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`,
+				'VssVersionNotSpecifiedException',
+				`${VSS}.VssVersionNotSpecifiedException, ${VSS}`,
+			);
+		}
+		if (!fromQuery) {
+			this.note(record, { operationId: op.operationId, kind: 'api-version-in-accept-header', message: `api-version ${version} sent in the Accept header, not the query the description names.` });
+		}
+		this.checkVersion(record, org, op, version);
+		for (const p of op.parameters) {
+			if (p.in === 'query' && p.name !== 'api-version') {
+				const v = ctx.query.get(p.name);
+				if (v === null) {
+					if (p.required && !(OVER_REQUIRED_QUERY[op.operationId] ?? []).includes(p.name)) {
+						this.violate(record, { operationId: op.operationId, kind: 'missing-query-parameter', message: `Missing ${p.name}`, specRequires: `${p.name} (query, required)` });
+						throw errors.argument(`The query parameter '${p.name}' is required by ${op.operationId}.`);
+					}
+					if (p.required) this.note(record, { operationId: op.operationId, kind: 'description-over-requires', message: `${p.name} omitted; the service does not require it.` });
+					continue;
+				}
+				this.checkType(record, op, p.name, v, p.type, p.enum);
+			} else if (p.in === 'path' && !['organization', 'collection', 'project', 'team'].includes(p.name)) {
+				const v = params[p.name];
+				if (v !== undefined) this.checkType(record, op, p.name, v, p.type, p.enum);
+			} else if (p.in === 'body' && p.required && !raw.trim()) {
+				this.violate(record, { operationId: op.operationId, kind: 'missing-body', message: 'No request body', specRequires: 'a request body' });
+				throw errors.argument(`Value cannot be null.\r\nParameter name: ${p.name}`);
+			}
+		}
+		if (Array.isArray(ctx.body) && ctx.body.some((o) => typeof (o as { op?: unknown })?.op === 'number')) {
+			this.note(record, { operationId: op.operationId, kind: 'numeric-patch-op', message: 'JSON Patch "op" sent as a number; the description says a string, the service accepts both.' });
+		}
+		if (op.consumes && raw.trim()) {
+			const type = mediaType(ctx.req.headers['content-type']);
+			if (!op.consumes.includes(type)) {
+				this.violate(record, { operationId: op.operationId, kind: 'content-type', message: `Content-Type ${type || '(none)'}`, specRequires: `Content-Type: ${op.consumes.join(' or ')}` });
+				throw new ApiError(
+					415,
+					`The request indicated a Content-Type of "${type}" for method type "${record.method}" which is not supported. Valid content types for this method are: ${op.consumes.join(', ')}.`,
+					'VssRequestContentTypeNotSupportedException',
+					`${VSS}.VssRequestContentTypeNotSupportedException, ${VSS}`,
+				);
+			}
+		}
+	}
+
+	private checkType(record: RequestRecord, op: SpecOperation, name: string, value: string, type?: string, values?: string[]): void {
+		let ok = true;
+		if (type === 'integer') ok = /^-?\d+$/.test(value);
+		else if (type === 'boolean') ok = /^(true|false)$/i.test(value);
+		if (ok && values) ok = values.some((e) => e.toLowerCase() === value.toLowerCase());
+		if (!ok) {
+			this.violate(record, { operationId: op.operationId, kind: 'invalid-parameter', message: `${name}=${value}`, specRequires: `${name}: ${values ? values.join('|') : type}` });
+			throw errors.argument(`The value '${value}' is not valid for ${name}.`);
+		}
+	}
+
+	private checkVersion(record: RequestRecord, org: OrgState, op: SpecOperation, version: string): void {
+		const m = /^(\d+)\.(\d+)(-preview(\.(\d+))?)?$/.exec(version);
+		const max = MAX_VERSION[org.hosting];
+		const fail = (message: string, typeKey: string): never => {
+			this.violate(record, { operationId: op.operationId, kind: 'invalid-api-version', message, specRequires: op.apiVersion.preview ? `7.1-preview.${op.apiVersion.resourceVersion}` : '7.1' });
+			throw new ApiError(400, message, typeKey, `${VSS}.${typeKey}, ${VSS}`);
+		};
+		if (!m) return fail(`The api-version '${version}' is not valid. Versions look like 7.1 or 7.1-preview.1.`, 'VssInvalidApiVersionException');
+		const num = Number(`${m[1]}.${m[2]}`);
+		if (num > Number(max) || num < 1) {
+			return fail(`The requested REST API version of ${version} is out of range for this server. The latest REST API version this server supports is ${max}.`, 'VssVersionOutOfRangeException');
+		}
+		const preview = !!m[3];
+		const resourceVersion = m[5] ? Number(m[5]) : undefined;
+		if (!preview && (op.apiVersion.preview || num > Number(RELEASED_VERSION))) {
+			return fail(`The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`, 'VssInvalidPreviewVersionException');
+		}
+		if (resourceVersion !== undefined && op.apiVersion.preview && resourceVersion > op.apiVersion.resourceVersion) {
+			return fail(`The requested resource version ${resourceVersion} is out of range. The latest resource version of this resource is ${op.apiVersion.resourceVersion}.`, 'VssVersionOutOfRangeException');
+		}
+	}
+
+	private locations(org: OrgState, rest: string[]): Reply {
+		const area = rest[0]?.toLowerCase();
+		const value = LOCATIONS.filter((l) => !area || l.area.toLowerCase() === area).map((l) => ({
+			id: l.id,
+			area: l.area,
+			resourceName: l.resourceName,
+			routeTemplate: l.routeTemplate,
+			resourceVersion: l.resourceVersion,
+			minVersion: '1.0',
+			maxVersion: MAX_VERSION[org.hosting],
+			releasedVersion: l.released ? RELEASED_VERSION : '0.0',
+		}));
+		return new Reply(200, { count: value.length, value });
+	}
+
+	private connectionData(org: OrgState, entry: TokenEntry): Record<string, unknown> {
+		const user = {
+			id: entry.user.id,
+			descriptor: `Microsoft.IdentityModel.Claims.ClaimsIdentity;${entry.user.uniqueName}`,
+			subjectDescriptor: `aad.${Buffer.from(entry.user.uniqueName).toString('base64url')}`,
+			providerDisplayName: entry.user.displayName,
+			isActive: true,
+			properties: { Account: { $type: 'System.String', $value: entry.user.uniqueName } },
+			resourceVersion: 2,
+			metaTypeId: 0,
+		};
+		return {
+			authenticatedUser: user,
+			authorizedUser: user,
+			instanceId: org.collectionId,
+			deploymentId: stableGuid(`deployment:${org.name}`),
+			deploymentType: org.hosting === 'server' ? 'onPremises' : 'hosted',
+			locationServiceData: {
+				serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
+				defaultAccessMappingMoniker: 'PublicAccessMapping',
+				lastChangeId: 1,
+				lastChangeId64: 1,
+			},
+		};
+	}
+
+	// ---------------------------------------------------------------- routes
+
+	private async dispatch(ctx: Ctx): Promise<Reply> {
+		const { org, orgUrl, query, params } = ctx;
+		const op = ctx.op!.operationId;
+		const bool = (name: string) => (query.get(name) ?? '').toLowerCase() === 'true';
+		switch (op) {
+			case 'Projects_List': {
+				const value = org.projects.map((p) => this.projectView(orgUrl, p));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Projects_Get':
+				return new Reply(200, this.projectView(orgUrl, this.findProject(org, params.projectId)));
+			case 'Resource Areas_List':
+				if (org.hosting === 'server') return new Reply(200, { count: 0, value: null });
+				return new Reply(200, {
+					count: RESOURCE_AREAS.length,
+					value: RESOURCE_AREAS.map((a) => ({ ...a, locationUrl: `${orgUrl}/` })),
+				});
+			case 'Work Item Types_List': {
+				const value = org.types.map((t) => this.typeView(org, orgUrl, ctx.project!, t));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Work Item Types_Get':
+				return new Reply(200, this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)));
+			case 'Work Item Type States_List': {
+				const value = this.findType(org, params.type).states.map(stateView);
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Work Items_Create':
+				return new Reply(
+					200,
+					this.create(org, orgUrl, ctx.project!, params.type, ctx.body, ctx.user, {
+						validateOnly: bool('validateOnly'),
+						bypassRules: bool('bypassRules'),
+						suppressNotifications: bool('suppressNotifications'),
+						expand: query.get('$expand') ?? undefined,
+					}),
+				);
+			case 'Work Items_Get Work Item': {
+				const wi = this.liveItem(org, Number(params.id));
+				return new Reply(200, this.shape(org, orgUrl, wi, query.get('$expand'), query.get('fields')));
+			}
+			case 'Work Items_List':
+				return new Reply(200, this.batch(org, orgUrl, query.get('ids') ?? '', query.get('fields'), query.get('$expand'), query.get('errorPolicy')));
+			case 'Work Items_Get Work Items Batch': {
+				const b = (ctx.body ?? {}) as { ids?: number[]; fields?: string[]; $expand?: string; errorPolicy?: string };
+				if (!Array.isArray(b.ids)) throw errors.argument('The ids of the work items are required.');
+				return new Reply(200, this.batch(org, orgUrl, b.ids.join(','), b.fields?.join(',') ?? null, b.$expand ?? null, b.errorPolicy ?? null));
+			}
+			case 'Work Items_Update':
+				return new Reply(
+					200,
+					this.update(org, orgUrl, Number(params.id), ctx.body, ctx.user, {
+						validateOnly: bool('validateOnly'),
+						bypassRules: bool('bypassRules'),
+						suppressNotifications: bool('suppressNotifications'),
+						expand: query.get('$expand') ?? undefined,
+					}),
+				);
+			case 'Work Items_Delete': {
+				const destroy = bool('destroy');
+				const result = this.remove(org, orgUrl, Number(params.id), destroy, ctx.user);
+				return destroy ? new Reply(204) : new Reply(200, result);
+			}
+			case 'Recyclebin_Get': {
+				const wi = org.items.get(Number(params.id));
+				if (!wi?.deleted) throw errors.workItemNotFound(params.id);
+				return new Reply(200, this.deletedView(org, orgUrl, wi));
+			}
+			case 'Recyclebin_Restore Work Item': {
+				const b = (ctx.body ?? {}) as Record<string, unknown>;
+				const key = Object.keys(b).find((k) => k.toLowerCase() === 'isdeleted');
+				if (!key || b[key] !== false) throw errors.argument('The body must be {"IsDeleted": false} to restore a work item.');
+				const wi = this.restore(org, orgUrl, Number(params.id), ctx.user);
+				return new Reply(200, this.deletedView(org, orgUrl, wi, true));
+			}
+			case 'Recyclebin_Destroy Work Item': {
+				const wi = org.items.get(Number(params.id));
+				if (!wi?.deleted) throw errors.workItemNotFound(params.id);
+				org.items.delete(wi.id);
+				return new Reply(204);
+			}
+			case 'Comments_Add Comment': {
+				const text = (ctx.body as { text?: unknown } | undefined)?.text;
+				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
+				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user));
+			}
+			case 'Comments_Get Comments Batch': {
+				const wi = this.liveItem(org, Number(params.workItemId));
+				const ids = query.get('ids')?.split(',').map(Number);
+				let list = wi.comments.filter((c) => !c.isDeleted && (!ids || ids.includes(c.commentId)));
+				list = (query.get('order') ?? 'desc').toLowerCase() === 'asc' ? list : [...list].reverse();
+				const top = Number(query.get('$top') ?? '200');
+				const comments = list.slice(0, top).map((c) => this.commentView(orgUrl, wi, c));
+				return new Reply(200, { totalCount: list.length, count: comments.length, comments });
+			}
+			case 'Wiql_Query By Wiql':
+				return new Reply(200, this.wiql(ctx));
+			case 'Subscriptions_Create':
+				return new Reply(200, this.createSubscription(ctx));
+			case 'Subscriptions_List': {
+				const value = [...org.subscriptions.values()].map((s) => subscriptionView(s, orgUrl));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Subscriptions_Get': {
+				const sub = org.subscriptions.get(params.subscriptionId.toLowerCase());
+				if (!sub) throw subscriptionNotFound(params.subscriptionId);
+				return new Reply(200, subscriptionView(sub, orgUrl));
+			}
+			case 'Subscriptions_Delete': {
+				if (!org.subscriptions.delete(params.subscriptionId.toLowerCase())) throw subscriptionNotFound(params.subscriptionId);
+				return new Reply(204);
+			}
+			default:
+				throw new ApiError(
+					501,
+					`The emulator does not implement ${op} (${ctx.op!.template}); it is described, so it is not a spec violation.`,
+					'NotImplementedException',
+					'System.NotImplementedException, mscorlib',
+				);
+		}
+	}
+
+	// ---------------------------------------------------------------- views
+
+	private projectView(orgUrl: string, p: Project): Record<string, unknown> {
+		return {
+			id: p.id,
+			name: p.name,
+			description: p.description,
+			url: `${orgUrl}/_apis/projects/${p.id}`,
+			state: 'wellFormed',
+			revision: 1,
+			visibility: 'private',
+			lastUpdateTime: '2024-01-01T00:00:00Z',
+		};
+	}
+
+	private findType(org: OrgState, name: string): WorkItemTypeSeed {
+		const t = org.types.find((x) => x.name.toLowerCase() === name.toLowerCase());
+		if (!t) throw errors.typeNotFound(name);
+		return t;
+	}
+
+	private typeView(org: OrgState, orgUrl: string, project: Project, t: WorkItemTypeSeed): Record<string, unknown> {
+		const required = new Set(['System.Title', ...(t.requiredFields ?? [])]);
+		const fieldRefs = [...Object.keys(FIELD_NAMES), ...org.customFields];
+		return {
+			name: t.name,
+			referenceName: `Microsoft.VSTS.WorkItemTypes.${t.name.replace(/\s+/g, '')}`,
+			description: `${t.name} work items`,
+			color: t.color ?? '009CCC',
+			icon: { id: 'icon_clipboard', url: `${orgUrl}/_apis/wit/workItemIcons/icon_clipboard?color=${t.color ?? '009CCC'}&v=2` },
+			isDisabled: false,
+			states: t.states.map(stateView),
+			fields: fieldRefs.map((ref) => ({
+				referenceName: ref,
+				name: FIELD_NAMES[ref] ?? ref,
+				alwaysRequired: required.has(ref),
+				url: `${orgUrl}/_apis/wit/fields/${ref}`,
+			})),
+			url: `${orgUrl}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(t.name)}`,
+		};
+	}
+
+	private identityRef(orgUrl: string, text: string): Record<string, unknown> {
+		const i = identityFromText(text);
+		return {
+			displayName: i.displayName,
+			url: `${orgUrl}/_apis/Identities/${i.id}`,
+			_links: { avatar: { href: `${orgUrl}/_apis/GraphProfile/MemberAvatars/aad.${i.id}` } },
+			id: i.id,
+			uniqueName: i.uniqueName,
+			imageUrl: `${orgUrl}/_apis/GraphProfile/MemberAvatars/aad.${i.id}`,
+			descriptor: `aad.${Buffer.from(i.id).toString('base64url')}`,
+		};
+	}
+
+	private projectOf(org: OrgState, wi: WorkItemRecord): Project {
+		return org.projects.find((p) => p.id === wi.projectId) ?? org.projects[0];
+	}
+
+	/** A work item as the REST API returns it: identities as objects, relations and links per $expand. */
+	private workItemView(
+		org: OrgState,
+		orgUrl: string,
+		wi: WorkItemRecord,
+		rev: Revision,
+		expand: string,
+		onlyFields?: string[],
+	): Record<string, unknown> {
+		const project = this.projectOf(org, wi);
+		const fields: Record<string, unknown> = {};
+		for (const [k, v] of Object.entries(rev.fields)) {
+			if (onlyFields && !onlyFields.some((f) => f.toLowerCase() === k.toLowerCase())) continue;
+			fields[k] = IDENTITY_FIELDS.has(k) ? this.identityRef(orgUrl, String(v)) : v;
+		}
+		const url = `${orgUrl}/_apis/wit/workItems/${wi.id}`;
+		const view: Record<string, unknown> = { id: wi.id, rev: rev.rev, fields };
+		const e = expand.toLowerCase();
+		if ((e === 'relations' || e === 'all') && rev.relations.length) {
+			view.relations = rev.relations.map((r) => ({ rel: r.rel, url: r.url, attributes: { ...r.attributes } }));
+		}
+		const lastComment = wi.comments.filter((c) => !c.isDeleted).at(-1);
+		if (lastComment) {
+			view.commentVersionRef = { commentId: lastComment.commentId, version: lastComment.version, url: `${url}/comments/${lastComment.commentId}/versions/${lastComment.version}` };
+		}
+		if (e !== 'fields' && !onlyFields) {
+			view._links = {
+				self: { href: url },
+				workItemUpdates: { href: `${url}/updates` },
+				workItemRevisions: { href: `${url}/revisions` },
+				workItemComments: { href: `${url}/comments` },
+				html: { href: `${orgUrl}/${encodeURIComponent(project.name)}/_workitems/edit/${wi.id}` },
+				workItemType: { href: `${orgUrl}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(String(rev.fields['System.WorkItemType']))}` },
+				fields: { href: `${orgUrl}/_apis/wit/fields` },
+			};
+		}
+		view.url = url;
+		return view;
+	}
+
+	private shape(org: OrgState, orgUrl: string, wi: WorkItemRecord, expand: string | null, fields: string | null): Record<string, unknown> {
+		if (expand && fields && expand.toLowerCase() !== 'none') {
+			throw errors.argument('The expand parameter can not be used with the fields parameter.');
+		}
+		const only = fields ? fields.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
+		if (only) {
+			for (const f of only) if (!this.knownField(org, f)) throw errors.unknownField(f);
+		}
+		return this.workItemView(org, orgUrl, wi, wi.revisions.at(-1)!, expand ?? 'none', only);
+	}
+
+	private batch(org: OrgState, orgUrl: string, idsText: string, fields: string | null, expand: string | null, errorPolicy: string | null) {
+		const ids = idsText.split(',').map((s) => s.trim()).filter(Boolean);
+		if (ids.length === 0) throw errors.argument('The ids parameter is required.');
+		if (ids.length > 200) {
+			throw errors.argument(`The maximum number of work items to get is 200. The request asked for ${ids.length}.`);
+		}
+		const value = ids.map((raw) => {
+			const id = Number(raw);
+			const wi = org.items.get(id);
+			if (!wi || wi.deleted) {
+				if ((errorPolicy ?? '').toLowerCase() === 'omit') return null;
+				throw errors.workItemNotFound(raw);
+			}
+			return this.shape(org, orgUrl, wi, expand, fields);
+		});
+		return { count: value.length, value };
+	}
+
+	private deletedView(org: OrgState, orgUrl: string, wi: WorkItemRecord, restored = false): Record<string, unknown> {
+		const rev = wi.revisions.at(-1)!;
+		const project = this.projectOf(org, wi);
+		return {
+			id: wi.id,
+			code: 200,
+			type: rev.fields['System.WorkItemType'],
+			name: rev.fields['System.Title'],
+			project: project.name,
+			deletedDate: wi.deleted?.date ?? new Date().toISOString(),
+			deletedBy: wi.deleted ? identityText(wi.deleted.by) : undefined,
+			url: restored ? `${orgUrl}/_apis/wit/workItems/${wi.id}` : `${orgUrl}/_apis/wit/recyclebin/${wi.id}`,
+			resource: this.workItemView(org, orgUrl, wi, rev, 'all'),
+		};
+	}
+
+	private commentView(orgUrl: string, wi: WorkItemRecord, c: Comment): Record<string, unknown> {
+		const by = this.identityRef(orgUrl, identityText(c.createdBy));
+		return {
+			workItemId: wi.id,
+			commentId: c.commentId,
+			version: c.version,
+			text: c.text,
+			createdBy: by,
+			createdDate: c.createdDate,
+			modifiedBy: by,
+			modifiedDate: c.createdDate,
+			isDeleted: c.isDeleted,
+			url: `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments/${c.commentId}`,
+		};
+	}
+
+	private knownField(org: OrgState, ref: string): boolean {
+		return !!FIELD_NAMES[ref] || org.customFields.has(ref) || Object.keys(FIELD_NAMES).some((k) => k.toLowerCase() === ref.toLowerCase());
+	}
+
+	private liveItem(org: OrgState, id: number): WorkItemRecord {
+		const wi = org.items.get(id);
+		if (!wi || wi.deleted) throw errors.workItemNotFound(id);
+		return wi;
+	}
+
+	// ---------------------------------------------------------------- work item rules
+
+	private validate(project: Project, type: WorkItemTypeSeed, fields: Record<string, unknown>, id: number, bypass: boolean): void {
+		const title = fields['System.Title'];
+		if (title === undefined || String(title).trim() === '') throw errors.rule('Title', 'System.Title', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidEmpty');
+		if (String(title).length > 255) throw errors.rule('Title', 'System.Title', 'InvalidTooLong');
+		for (const ref of type.requiredFields ?? []) {
+			if (fields[ref] === undefined || fields[ref] === '') throw errors.rule(FIELD_NAMES[ref] ?? ref, ref, 'Required, InvalidEmpty');
+		}
+		if (bypass) return;
+		const state = String(fields['System.State'] ?? '');
+		if (!type.states.includes(state)) {
+			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
+		}
+		const area = String(fields['System.AreaPath'] ?? '');
+		if (!project.areaPaths.some((a) => a.toLowerCase() === area.toLowerCase())) throw errors.invalidTree(id, 'System.AreaPath');
+		const iteration = String(fields['System.IterationPath'] ?? '');
+		if (!project.iterationPaths.some((a) => a.toLowerCase() === iteration.toLowerCase())) throw errors.invalidTree(id, 'System.IterationPath');
+	}
+
+	private create(
+		org: OrgState,
+		orgUrl: string,
+		project: Project,
+		typeName: string,
+		ops: unknown,
+		by: Identity,
+		opts: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean; expand?: string },
+	): Record<string, unknown> {
+		const type = this.findType(org, typeName);
+		const now = new Date().toISOString();
+		const who = identityText(by);
+		const base: Revision = {
+			rev: 1,
+			fields: {
+				'System.AreaPath': project.name,
+				'System.TeamProject': project.name,
+				'System.IterationPath': project.name,
+				'System.WorkItemType': type.name,
+				'System.State': type.states[0],
+				'System.Reason': 'New',
+				'System.CreatedDate': now,
+				'System.CreatedBy': who,
+				'System.ChangedDate': now,
+				'System.ChangedBy': who,
+				'System.CommentCount': 0,
+				'Microsoft.VSTS.Common.StateChangeDate': now,
+			},
+			relations: [],
+		};
+		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
+		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true });
+		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
+			// The service allows a new item only in its type's initial state.
+			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
+		}
+		this.validate(project, type, patched.fields, 0, !!opts.bypassRules);
+		const id = opts.validateOnly ? 0 : org.nextId++;
+		const fields: Record<string, unknown> = { ...patched.fields, 'System.Id': id, 'System.Rev': 1 };
+		fields['System.Watermark'] = id;
+		fields['System.AuthorizedDate'] = now;
+		fields['System.RevisedDate'] = '9999-01-01T00:00:00Z';
+		delete fields['System.History'];
+		const wi: WorkItemRecord = { id, projectId: project.id, revisions: [{ rev: 1, fields, relations: patched.relations }], comments: [] };
+		if (patched.history) {
+			fields['System.History'] = patched.history;
+			fields['System.CommentCount'] = 1;
+			wi.comments.push({ commentId: org.nextCommentId++, version: 1, text: patched.history, createdBy: by, createdDate: now, isDeleted: false });
+		}
+		if (!opts.validateOnly) {
+			org.items.set(id, wi);
+			if (!opts.suppressNotifications) this.publish(org, wi, 'workitem.created', by);
+		}
+		return this.workItemView(org, orgUrl, wi, wi.revisions[0], opts.expand ?? 'none');
+	}
+
+	private update(
+		org: OrgState,
+		orgUrl: string,
+		id: number,
+		ops: unknown,
+		by: Identity,
+		opts: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean; expand?: string },
+	): Record<string, unknown> {
+		const wi = this.liveItem(org, id);
+		const current = wi.revisions.at(-1)!;
+		const withoutHistory = { ...current, fields: { ...current.fields } };
+		delete withoutHistory.fields['System.History'];
+		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false });
+		const type = this.findType(org, String(current.fields['System.WorkItemType']));
+		const project = this.projectOf(org, wi);
+		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
+		const changed = changedFieldNames(withoutHistory.fields, patched.fields);
+		const relationsChanged = JSON.stringify(current.relations) !== JSON.stringify(patched.relations);
+		if (changed.length === 0 && !relationsChanged) {
+			return this.workItemView(org, orgUrl, wi, current, opts.expand ?? 'none');
+		}
+		const now = new Date().toISOString();
+		const fields = { ...patched.fields };
+		const rev = current.rev + 1;
+		if (fields['System.State'] !== current.fields['System.State']) {
+			fields['Microsoft.VSTS.Common.StateChangeDate'] = now;
+			if (!changed.includes('System.Reason')) fields['System.Reason'] = reasonFor(String(fields['System.State']));
+			if (fields['System.State'] === 'Closed') {
+				fields['Microsoft.VSTS.Common.ClosedDate'] = now;
+				fields['Microsoft.VSTS.Common.ClosedBy'] = identityText(by);
+			}
+		}
+		fields['System.Rev'] = rev;
+		if (!changed.includes('System.ChangedDate')) fields['System.ChangedDate'] = now;
+		if (!changed.includes('System.ChangedBy')) fields['System.ChangedBy'] = identityText(by);
+		fields['System.AuthorizedDate'] = now;
+		fields['System.Watermark'] = Number(current.fields['System.Watermark'] ?? 0) + 1;
+		let comment: Comment | undefined;
+		if (patched.history) {
+			comment = { commentId: org.nextCommentId, version: 1, text: patched.history, createdBy: by, createdDate: now, isDeleted: false };
+			fields['System.CommentCount'] = Number(current.fields['System.CommentCount'] ?? 0) + 1;
+		}
+		const next: Revision = { rev, fields, relations: patched.relations };
+		if (opts.validateOnly) {
+			return this.workItemView(org, orgUrl, { ...wi, revisions: [...wi.revisions, next] }, next, opts.expand ?? 'none');
+		}
+		wi.revisions.push(next);
+		if (comment) {
+			org.nextCommentId++;
+			wi.comments.push(comment);
+		}
+		if (!opts.suppressNotifications) {
+			this.publish(org, wi, 'workitem.updated', by, current);
+			if (comment) this.publish(org, wi, 'workitem.commented', by);
+		}
+		return this.workItemView(org, orgUrl, wi, next, opts.expand ?? 'none');
+	}
+
+	private comment(org: OrgState, orgUrl: string, id: number, text: string, by: Identity): Record<string, unknown> {
+		this.update(org, orgUrl, id, [{ op: 'add', path: '/fields/System.History', value: text }], by, {});
+		const wi = this.liveItem(org, id);
+		return this.commentView(orgUrl, wi, wi.comments.at(-1)!);
+	}
+
+	private remove(org: OrgState, orgUrl: string, id: number, destroy: boolean, by: Identity): Record<string, unknown> | undefined {
+		const wi = this.liveItem(org, id);
+		wi.deleted = { date: new Date().toISOString(), by };
+		const view = this.deletedView(org, orgUrl, wi);
+		this.publish(org, wi, 'workitem.deleted', by);
+		if (destroy) org.items.delete(id);
+		return view;
+	}
+
+	private restore(org: OrgState, orgUrl: string, id: number, by: Identity): WorkItemRecord {
+		const wi = org.items.get(id);
+		if (!wi?.deleted) throw errors.workItemNotFound(id);
+		wi.deleted = undefined;
+		this.publish(org, wi, 'workitem.restored', by);
+		void orgUrl;
+		return wi;
+	}
+
+	// ---------------------------------------------------------------- WIQL
+
+	private wiql(ctx: Ctx): Record<string, unknown> {
+		const { org, orgUrl } = ctx;
+		const text = (ctx.body as { query?: unknown } | undefined)?.query;
+		const syntaxError = (message: string) =>
+			witError400(message.startsWith('TF') ? message : `TF51006: The query statement contains a syntax error. ${message}`, 'WiqlSyntaxException');
+		if (typeof text !== 'string') throw syntaxError('The query text is empty.');
+		let parsed;
+		try {
+			parsed = parseWiql(text);
+		} catch (e) {
+			throw e instanceof WiqlError ? syntaxError(e.message) : asApiError(e);
+		}
+		for (const f of fieldsOf(parsed)) {
+			if (!this.knownField(org, f)) {
+				throw witError400(`TF51005: The query references a field that does not exist. The error is caused by «${f}».`, 'WiqlFieldDoesNotExistException');
+			}
+		}
+		const items: Array<{ id: number; fields: Record<string, unknown> }> = [];
+		try {
+			for (const wi of org.items.values()) {
+				if (wi.deleted) continue;
+				const fields = wi.revisions.at(-1)!.fields;
+				if (matches(parsed.where, fields, { project: ctx.project?.name, me: identityText(ctx.user), now: new Date(), knownField: (r) => this.knownField(org, r) })) {
+					items.push({ id: wi.id, fields });
+				}
+			}
+		} catch (e) {
+			throw e instanceof WiqlError ? witError400(`TF51011: ${e.message}`, 'WiqlMacroException') : asApiError(e);
+		}
+		const cmp = orderComparator(parsed.orderBy);
+		items.sort((a, b) => cmp(a.fields, b.fields));
+		const top = ctx.query.get('$top');
+		const limited = top ? items.slice(0, Number(top)) : items;
+		const column = (ref: string) => ({ referenceName: ref, name: FIELD_NAMES[ref] ?? ref, url: `${orgUrl}/_apis/wit/fields/${ref}` });
+		const result: Record<string, unknown> = {
+			queryType: 'flat',
+			queryResultType: 'workItem',
+			asOf: new Date().toISOString(),
+			columns: parsed.fields.map(column),
+			workItems: limited.map((i) => ({ id: i.id, url: `${orgUrl}/_apis/wit/workItems/${i.id}` })),
+		};
+		if (parsed.orderBy.length) result.sortColumns = parsed.orderBy.map((o) => ({ field: column(o.field), descending: o.descending }));
+		return result;
+	}
+
+	// ---------------------------------------------------------------- service hooks
+
+	private createSubscription(ctx: Ctx): Record<string, unknown> {
+		const { org, orgUrl } = ctx;
+		const b = (ctx.body ?? {}) as Partial<Subscription>;
+		const bad = (message: string) => new ApiError(400, message, 'SubscriptionInputException', 'Microsoft.VisualStudio.Services.ServiceHooks.WebApi.SubscriptionInputException, Microsoft.VisualStudio.Services.ServiceHooks.WebApi', 0, 4000);
+		if (b.publisherId !== 'tfs') throw bad(`VS1101002: The publisher '${String(b.publisherId)}' does not exist.`);
+		if (!WORK_ITEM_EVENTS.includes(b.eventType as WorkItemEvent)) throw bad(`VS1101003: The event type '${String(b.eventType)}' is not supported by the emulator's publisher 'tfs'.`);
+		if (b.consumerId !== 'webHooks') throw bad(`VS1101004: The consumer '${String(b.consumerId)}' does not exist.`);
+		if (b.consumerActionId !== 'httpRequest') throw bad(`VS1101005: The consumer action '${String(b.consumerActionId)}' does not exist for consumer 'webHooks'.`);
+		const ci = Object.fromEntries(Object.entries(b.consumerInputs ?? {}).map(([k, v]) => [k, String(v)]));
+		const pi = Object.fromEntries(Object.entries(b.publisherInputs ?? {}).map(([k, v]) => [k, String(v)]));
+		let target: URL;
+		try {
+			target = new URL(ci.url ?? '');
+			if (!['http:', 'https:'].includes(target.protocol)) throw new Error('scheme');
+		} catch {
+			throw bad("VS1101012: The value of consumer input 'url' is not a valid absolute URL.");
+		}
+		if (!this.allowLocalhostConsumers && /^(localhost|127\.|\[::1\]|0\.0\.0\.0|10\.|192\.168\.)/i.test(target.hostname)) {
+			throw bad(`VS1101013: The URL '${ci.url}' is not allowed: service hooks cannot send to localhost or private network addresses.`);
+		}
+		for (const key of ['resourceDetailsToSend', 'messagesToSend', 'detailedMessagesToSend']) {
+			if (ci[key] && !['all', 'minimal', 'none', 'text', 'html', 'markdown'].includes(ci[key].toLowerCase())) {
+				throw bad(`VS1101014: The value '${ci[key]}' of consumer input '${key}' is not valid.`);
+			}
+		}
+		if (pi.projectId) {
+			const p = org.projects.find((x) => x.id === pi.projectId.toLowerCase() || x.name.toLowerCase() === pi.projectId.toLowerCase());
+			if (!p) throw bad(`VS1101006: The project '${pi.projectId}' does not exist.`);
+			pi.projectId = p.id;
+		}
+		if (pi.workItemType) this.findType(org, pi.workItemType);
+		const now = new Date().toISOString();
+		const sub: Subscription = {
+			id: newSubscriptionId(),
+			organization: org.name,
+			publisherId: 'tfs',
+			eventType: String(b.eventType),
+			resourceVersion: b.resourceVersion ?? '1.0',
+			consumerId: 'webHooks',
+			consumerActionId: 'httpRequest',
+			publisherInputs: { ...pi, tfsSubscriptionId: stableGuid(`tfs-sub:${now}:${org.subscriptions.size}`) },
+			consumerInputs: ci,
+			status: 'enabled',
+			createdBy: { id: ctx.user.id, displayName: ctx.user.displayName, uniqueName: ctx.user.uniqueName },
+			createdDate: now,
+			modifiedDate: now,
+		};
+		org.subscriptions.set(sub.id, sub);
+		return subscriptionView(sub, orgUrl);
+	}
+
+	/** Builds the event once and hands it to the dispatcher for every matching subscription. */
+	private publish(org: OrgState, wi: WorkItemRecord, eventType: WorkItemEvent, by: Identity, previous?: Revision): void {
+		const subs = [...org.subscriptions.values()];
+		if (!subs.length) return;
+		const orgUrl = this.orgUrl(org.name);
+		const project = this.projectOf(org, wi);
+		const rev = structuredClone(wi.revisions.at(-1)!);
+		const f = rev.fields;
+		const changed = previous ? changedFieldNames(previous.fields, rev.fields) : [];
+		const webUrl = `${orgUrl}/web/wi.aspx?pcguid=${org.collectionId}&id=${wi.id}`;
+		const label = `${String(f['System.WorkItemType'])} #${wi.id}`;
+		const verb = { 'workitem.created': 'created', 'workitem.updated': 'updated', 'workitem.commented': 'commented on', 'workitem.deleted': 'deleted', 'workitem.restored': 'restored' }[eventType];
+		const head = `${label} (${String(f['System.Title'])}) ${verb} by ${by.displayName}.`;
+		const lines: string[] =
+			eventType === 'workitem.updated'
+				? changed.filter((c) => c === 'System.State' || c === 'System.AssignedTo' || c === 'System.Title').map((c) => `New ${FIELD_NAMES[c]}: ${String(f[c] ?? '')}`)
+				: eventType === 'workitem.commented'
+					? []
+					: [`Area: ${String(f['System.AreaPath'])}`, `Iteration: ${String(f['System.IterationPath'])}`, `State: ${String(f['System.State'])}`];
+		const comment = eventType === 'workitem.commented' ? String(f['System.History'] ?? '') : '';
+		const messages = {
+			text: eventType === 'workitem.deleted' ? head : `${head}\r\n(${webUrl})`,
+			html: eventType === 'workitem.deleted' ? head : `<a href="${webUrl.replace(/&/g, '&amp;')}">${label}</a> (${String(f['System.Title'])}) ${verb} by ${by.displayName}.`,
+			markdown: eventType === 'workitem.deleted' ? head : `[${label}](${webUrl}) (${String(f['System.Title'])}) ${verb} by ${by.displayName}.`,
+		};
+		const detailed = {
+			text: `${messages.text}${comment ? `\r\n${comment}` : ''}${lines.length ? `\r\n\r\n${lines.map((l) => `- ${l}`).join('\r\n')}\r\n` : ''}`,
+			html: `${messages.html}${comment ? `<br/>${comment}` : ''}${lines.length ? `<ul>\r\n${lines.map((l) => `<li>${l}</li>`).join('\r\n')}</ul>` : ''}`,
+			markdown: `${messages.markdown}${comment ? `\r\n${comment}` : ''}${lines.length ? `\r\n\r\n${lines.map((l) => `* ${l}`).join('\r\n')}\r\n` : ''}`,
+		};
+		const wiUrl = `${orgUrl}/_apis/wit/workItems/${wi.id}`;
+		const typeLink = { href: `${orgUrl}/${project.id}/_apis/wit/workItemTypes/${encodeURIComponent(String(f['System.WorkItemType']))}` };
+		const fullResource = (): Record<string, unknown> => {
+			if (eventType === 'workitem.updated') {
+				const diff: Record<string, unknown> = {};
+				for (const c of changed) {
+					const entry: Record<string, unknown> = {};
+					if (previous!.fields[c] !== undefined) entry.oldValue = previous!.fields[c];
+					if (rev.fields[c] !== undefined) entry.newValue = rev.fields[c];
+					diff[c] = entry;
+				}
+				const resource: Record<string, unknown> = {
+					id: rev.rev,
+					workItemId: wi.id,
+					rev: rev.rev,
+					revisedBy: { id: by.id, name: identityText(by), displayName: by.displayName, uniqueName: by.uniqueName, url: `${orgUrl}/_apis/Identities/${by.id}` },
+					revisedDate: '9999-01-01T00:00:00Z',
+					fields: diff,
+				};
+				const added = rev.relations.filter((r) => !previous!.relations.some((p) => p.rel === r.rel && p.url === r.url));
+				const removed = previous!.relations.filter((p) => !rev.relations.some((r) => p.rel === r.rel && p.url === r.url));
+				if (added.length || removed.length) {
+					resource.relations = { ...(added.length ? { added } : {}), ...(removed.length ? { removed } : {}) };
+				}
+				resource._links = {
+					self: { href: `${wiUrl}/updates/${rev.rev}` },
+					workItemUpdates: { href: `${wiUrl}/updates` },
+					parent: { href: wiUrl },
+				};
+				resource.url = `${wiUrl}/updates/${rev.rev}`;
+				const revision: Record<string, unknown> = { id: wi.id, rev: rev.rev, fields: rev.fields };
+				if (rev.relations.length) revision.relations = rev.relations;
+				revision.url = `${wiUrl}/revisions/${rev.rev}`;
+				resource.revision = revision;
+				return resource;
+			}
+			const isDeleted = eventType === 'workitem.deleted';
+			const selfUrl = isDeleted ? `${orgUrl}/_apis/wit/recyclebin/${wi.id}` : wiUrl;
+			const links: Record<string, unknown> = isDeleted
+				? { self: { href: selfUrl }, workItemType: typeLink, fields: { href: `${orgUrl}/_apis/wit/fields` } }
+				: {
+						self: { href: wiUrl },
+						workItemUpdates: { href: `${wiUrl}/updates` },
+						workItemRevisions: { href: `${wiUrl}/revisions` },
+						workItemType: typeLink,
+						fields: { href: `${orgUrl}/_apis/wit/fields` },
+						html: { href: webUrl },
+						workItemHistory: { href: `${wiUrl}/history` },
+					};
+			const resource: Record<string, unknown> = { id: wi.id, rev: rev.rev, fields: rev.fields };
+			if (rev.relations.length) resource.relations = rev.relations;
+			resource._links = links;
+			resource.url = selfUrl;
+			return resource;
+		};
+		const containers = {
+			collection: { id: org.collectionId, baseUrl: `${orgUrl}/` },
+			account: { id: org.accountId, baseUrl: `${orgUrl}/` },
+			project: { id: project.id, baseUrl: `${orgUrl}/` },
+		};
+		const pick = (mode: string, m: { text: string; html: string; markdown: string }) =>
+			mode === 'none' ? undefined : mode === 'all' ? { ...m } : { [mode]: m[mode as 'text' | 'html' | 'markdown'] };
+		this.dispatcher.publish(
+			{
+				eventType,
+				organization: org.name,
+				projectId: project.id,
+				projectName: project.name,
+				workItemType: String(f['System.WorkItemType']),
+				areaPath: String(f['System.AreaPath']),
+				changedFields: changed,
+				build: ({ details, messages: msgMode, detailedMessages: detMode }) => {
+					const payload: Record<string, unknown> = {
+						id: newSubscriptionId(),
+						eventType,
+						publisherId: 'tfs',
+						scope: 'all',
+					};
+					const message = pick(msgMode, messages);
+					if (message) payload.message = message;
+					const detailedMessage = pick(detMode, detailed);
+					if (detailedMessage) payload.detailedMessage = detailedMessage;
+					if (details === 'all') payload.resource = fullResource();
+					else if (details === 'minimal') {
+						payload.resource =
+							eventType === 'workitem.updated'
+								? { id: rev.rev, workItemId: wi.id, rev: rev.rev, url: `${wiUrl}/updates/${rev.rev}` }
+								: { id: wi.id, rev: rev.rev, url: eventType === 'workitem.deleted' ? `${orgUrl}/_apis/wit/recyclebin/${wi.id}` : wiUrl };
+					}
+					payload.resourceVersion = '1.0';
+					payload.resourceContainers = containers;
+					payload.createdDate = new Date().toISOString();
+					return payload;
+				},
+			},
+			subs,
+		);
+	}
+
+	// ---------------------------------------------------------------- control endpoints
+
+	/** Unauthenticated helpers for the demo and manual testing; never part of Azure DevOps. */
+	private control(method: string, path: string, body: unknown): Reply {
+		const parts = path.split('/').filter(Boolean).slice(1).map(safeDecode);
+		try {
+			if (method === 'GET' && parts[0] === 'health') return new Reply(200, { ok: true, url: this.url, organizations: [...this.orgs.values()].map((o) => o.name) });
+			if (method === 'POST' && parts[0] === 'reset') {
+				this.reset();
+				return new Reply(204);
+			}
+			if (method === 'GET' && parts[0] === 'deliveries') return new Reply(200, this.dispatcher.deliveries());
+			if (method === 'GET' && parts[0] === 'workitems' && parts.length === 3) {
+				const item = this.getWorkItem(Number(parts[2]), parts[1]);
+				return item ? new Reply(200, item) : new Reply(404, { message: 'not found' });
+			}
+			if (method === 'POST' && parts[0] === 'workitems' && parts.length === 3) {
+				const b = (body ?? {}) as { fields?: Record<string, unknown>; by?: string; comment?: string };
+				const id = Number(parts[2]);
+				if (b.fields) this.updateWorkItem(id, b.fields, { organization: parts[1], by: b.by });
+				if (b.comment) this.addComment(id, b.comment, { organization: parts[1], by: b.by });
+				return new Reply(200, this.getWorkItem(id, parts[1]));
+			}
+			return new Reply(404, { message: `Unknown emulator control endpoint ${method} ${path}` });
+		} catch (e) {
+			if (e instanceof ApiError) return new Reply(e.status, e.body());
+			return new Reply(400, { message: String(e) });
+		}
+	}
+}
+
+function toProject(seed: string | ProjectSeed): Project {
+	const s = typeof seed === 'string' ? { name: seed } : seed;
+	return {
+		id: s.id ?? stableGuid(`project:${s.name}`),
+		name: s.name,
+		description: s.description ?? '',
+		areaPaths: [s.name, ...(s.areaPaths ?? [])],
+		iterationPaths: [s.name, ...(s.iterationPaths ?? [`${s.name}\\Sprint 1`, `${s.name}\\Sprint 2`])],
+		teams: s.teams ?? [`${s.name} Team`],
+	};
+}
+
+function changedFieldNames(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+	const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+	return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
+function reasonFor(state: string): string {
+	return { New: 'New', Active: 'Implementation started', Resolved: 'Code complete and unit tests pass', Closed: 'Acceptance tests pass', Removed: 'Removed from the backlog' }[state] ?? `Moved to state ${state}`;
+}
+
+function witError400(message: string, typeKey: string): ApiError {
+	const ns = 'Microsoft.TeamFoundation.WorkItemTracking.Server';
+	return new ApiError(400, message, typeKey, `${ns}.${typeKey}, ${ns}`, 0, 3200);
+}
+
+function asApiError(e: unknown): ApiError {
+	return e instanceof ApiError ? e : new ApiError(500, String(e), 'Exception', 'System.Exception');
+}
+
+function subscriptionNotFound(id: string): ApiError {
+	return new ApiError(
+		404,
+		`VS1101008: The subscription ${id} does not exist.`,
+		'SubscriptionNotFoundException',
+		'Microsoft.VisualStudio.Services.ServiceHooks.WebApi.SubscriptionNotFoundException, Microsoft.VisualStudio.Services.ServiceHooks.WebApi',
+		0,
+		4000,
+	);
+}
+
+function safeDecode(s: string): string {
+	try {
+		return decodeURIComponent(s);
+	} catch {
+		return s;
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+export type { Relation };

@@ -1,0 +1,425 @@
+// In-memory Azure DevOps: organizations, projects, the Agile process's work item types, and
+// work items with revisions, comments and the recycle bin. Rules follow the real service where
+// our nodes meet it; error bodies use the service's JSON error shape.
+import { createHash, randomUUID } from 'crypto';
+
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+		readonly typeKey: string,
+		readonly typeName: string,
+		readonly errorCode = 0,
+		readonly eventId = 3000,
+		readonly headers: Record<string, string> = {},
+		readonly customProperties?: Record<string, unknown>,
+	) {
+		super(message);
+	}
+
+	body(): Record<string, unknown> {
+		const b: Record<string, unknown> = {
+			$id: '1',
+			innerException: null,
+			message: this.message,
+			typeName: this.typeName,
+			typeKey: this.typeKey,
+			errorCode: this.errorCode,
+			eventId: this.eventId,
+		};
+		if (this.customProperties) b.customProperties = this.customProperties;
+		return b;
+	}
+}
+
+const WIT_SERVER = 'Microsoft.TeamFoundation.WorkItemTracking.Server';
+const witError = (status: number, message: string, typeKey: string, custom?: Record<string, unknown>) =>
+	new ApiError(status, message, typeKey, `${WIT_SERVER}.${typeKey}, ${WIT_SERVER}`, 0, 3200, {}, custom);
+
+export const errors = {
+	workItemNotFound: (id: number | string) =>
+		witError(404, `TF401232: Work item ${id} does not exist, or you do not have permissions to read it.`, 'WorkItemUnauthorizedAccessException'),
+	projectNotFound: (name: string) =>
+		new ApiError(
+			404,
+			`TF200016: The following project does not exist: ${name}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
+			'ProjectDoesNotExistWithNameException',
+			'Microsoft.TeamFoundation.Core.WebApi.ProjectDoesNotExistWithNameException, Microsoft.TeamFoundation.Core.WebApi',
+		),
+	typeNotFound: (type: string) => witError(404, `VS402323: Work item type ${type} does not exist.`, 'WorkItemTypeNotFoundException'),
+	unknownField: (field: string) => witError(400, `TF51535: Cannot find field ${field}.`, 'WorkItemFieldInvalidException'),
+	rule: (fieldName: string, refName: string, code: string) =>
+		witError(
+			400,
+			`TF401320: Rule Error for field ${fieldName}. Error code: ${code}.`,
+			'RuleValidationException',
+			{ FieldReferenceName: refName, FieldStatusFlags: code, ErrorMessage: `TF401320: Rule Error for field ${fieldName}. Error code: ${code}.` },
+		),
+	badPatch: (detail?: string) =>
+		new ApiError(
+			400,
+			detail ?? 'You must pass a valid patch document in the body of the request.',
+			'VssPropertyValidationException',
+			'Microsoft.VisualStudio.Services.Common.VssPropertyValidationException, Microsoft.VisualStudio.Services.Common',
+		),
+	revMismatch: () =>
+		witError(
+			412,
+			'TF26071: This work item has been changed by someone else since you opened it. You will need to refresh it and discard your changes.',
+			'WorkItemRevisionMismatchException',
+		),
+	invalidTree: (id: number, field: string) =>
+		witError(400, `TF401347: Invalid tree name given for work item ${id}, field '${field}'.`, 'WorkItemInvalidTreeNameException'),
+	argument: (message: string) => new ApiError(400, message, 'ArgumentException', 'System.ArgumentException, mscorlib'),
+};
+
+export interface Identity {
+	id: string;
+	displayName: string;
+	uniqueName: string;
+}
+
+export function identityFromText(text: string): Identity {
+	const m = /^(.*?)\s*<([^>]+)>$/.exec(text.trim());
+	const displayName = m ? m[1] : text.trim();
+	const uniqueName = m ? m[2] : text.includes('@') ? text.trim() : `${text.trim().toLowerCase().replace(/\s+/g, '.')}@emulator.local`;
+	return { id: stableGuid(uniqueName.toLowerCase()), displayName, uniqueName };
+}
+
+export function identityText(i: Identity): string {
+	return `${i.displayName} <${i.uniqueName}>`;
+}
+
+/** A GUID derived from a name, so ids are stable across runs and resets. */
+export function stableGuid(name: string): string {
+	const h = createHash('sha1').update(name).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface WorkItemTypeSeed {
+	name: string;
+	states: string[];
+	requiredFields?: string[];
+	color?: string;
+}
+
+export interface ProjectSeed {
+	name: string;
+	id?: string;
+	description?: string;
+	areaPaths?: string[];
+	iterationPaths?: string[];
+	teams?: string[];
+}
+
+export interface Project {
+	id: string;
+	name: string;
+	description: string;
+	areaPaths: string[];
+	iterationPaths: string[];
+	teams: string[];
+}
+
+export interface Relation {
+	rel: string;
+	url: string;
+	attributes: Record<string, unknown>;
+}
+
+export interface Revision {
+	rev: number;
+	fields: Record<string, unknown>;
+	relations: Relation[];
+}
+
+export interface Comment {
+	commentId: number;
+	version: number;
+	text: string;
+	createdBy: Identity;
+	createdDate: string;
+	isDeleted: boolean;
+}
+
+export interface WorkItemRecord {
+	id: number;
+	projectId: string;
+	revisions: Revision[];
+	comments: Comment[];
+	deleted?: { date: string; by: Identity };
+}
+
+export const AGILE_TYPES: WorkItemTypeSeed[] = [
+	{ name: 'Task', states: ['New', 'Active', 'Closed', 'Removed'], color: 'F2CB1D' },
+	{ name: 'Bug', states: ['New', 'Active', 'Resolved', 'Closed'], color: 'CC293D' },
+	{ name: 'User Story', states: ['New', 'Active', 'Resolved', 'Closed', 'Removed'], color: '009CCC' },
+	{ name: 'Epic', states: ['New', 'Active', 'Resolved', 'Closed', 'Removed'], color: 'FF7B00' },
+];
+
+const STATE_CATEGORY: Record<string, string> = {
+	New: 'Proposed',
+	Active: 'InProgress',
+	Resolved: 'Resolved',
+	Closed: 'Completed',
+	Removed: 'Removed',
+};
+
+const STATE_COLOR: Record<string, string> = {
+	New: 'b2b2b2',
+	Active: '007acc',
+	Resolved: 'ff9d00',
+	Closed: '339933',
+	Removed: 'ffffff',
+};
+
+export function stateView(name: string): Record<string, string> {
+	return { name, color: STATE_COLOR[name] ?? 'b2b2b2', category: STATE_CATEGORY[name] ?? 'InProgress' };
+}
+
+/** Display names of the fields the emulator knows; a patch naming any other field is refused (TF51535). */
+export const FIELD_NAMES: Record<string, string> = {
+	'System.Id': 'ID',
+	'System.Rev': 'Rev',
+	'System.WorkItemType': 'Work Item Type',
+	'System.State': 'State',
+	'System.Reason': 'Reason',
+	'System.AreaPath': 'Area Path',
+	'System.IterationPath': 'Iteration Path',
+	'System.TeamProject': 'Team Project',
+	'System.Title': 'Title',
+	'System.Description': 'Description',
+	'System.AssignedTo': 'Assigned To',
+	'System.CreatedDate': 'Created Date',
+	'System.CreatedBy': 'Created By',
+	'System.ChangedDate': 'Changed Date',
+	'System.ChangedBy': 'Changed By',
+	'System.AuthorizedDate': 'Authorized Date',
+	'System.AuthorizedAs': 'Authorized As',
+	'System.RevisedDate': 'Revised Date',
+	'System.Watermark': 'Watermark',
+	'System.CommentCount': 'Comment Count',
+	'System.History': 'History',
+	'System.Tags': 'Tags',
+	'System.Parent': 'Parent',
+	'System.BoardColumn': 'Board Column',
+	'Microsoft.VSTS.Common.Priority': 'Priority',
+	'Microsoft.VSTS.Common.Severity': 'Severity',
+	'Microsoft.VSTS.Common.StateChangeDate': 'State Change Date',
+	'Microsoft.VSTS.Common.ActivatedDate': 'Activated Date',
+	'Microsoft.VSTS.Common.ActivatedBy': 'Activated By',
+	'Microsoft.VSTS.Common.ResolvedDate': 'Resolved Date',
+	'Microsoft.VSTS.Common.ResolvedBy': 'Resolved By',
+	'Microsoft.VSTS.Common.ClosedDate': 'Closed Date',
+	'Microsoft.VSTS.Common.ClosedBy': 'Closed By',
+	'Microsoft.VSTS.Common.ValueArea': 'Value Area',
+	'Microsoft.VSTS.Common.AcceptanceCriteria': 'Acceptance Criteria',
+	'Microsoft.VSTS.Common.Activity': 'Activity',
+	'Microsoft.VSTS.TCM.ReproSteps': 'Repro Steps',
+	'Microsoft.VSTS.TCM.SystemInfo': 'System Info',
+	'Microsoft.VSTS.Scheduling.StoryPoints': 'Story Points',
+	'Microsoft.VSTS.Scheduling.RemainingWork': 'Remaining Work',
+	'Microsoft.VSTS.Scheduling.OriginalEstimate': 'Original Estimate',
+	'Microsoft.VSTS.Scheduling.CompletedWork': 'Completed Work',
+	'Microsoft.VSTS.Scheduling.StartDate': 'Start Date',
+	'Microsoft.VSTS.Scheduling.TargetDate': 'Target Date',
+};
+
+export const IDENTITY_FIELDS = new Set([
+	'System.AssignedTo',
+	'System.CreatedBy',
+	'System.ChangedBy',
+	'System.AuthorizedAs',
+	'Microsoft.VSTS.Common.ActivatedBy',
+	'Microsoft.VSTS.Common.ResolvedBy',
+	'Microsoft.VSTS.Common.ClosedBy',
+]);
+
+/** Fields only the service writes; with bypassRules a migration may set the dates and authors. */
+const READ_ONLY = new Set([
+	'System.Id',
+	'System.Rev',
+	'System.TeamProject',
+	'System.WorkItemType',
+	'System.AuthorizedDate',
+	'System.AuthorizedAs',
+	'System.RevisedDate',
+	'System.Watermark',
+	'System.CommentCount',
+	'System.CreatedDate',
+	'System.CreatedBy',
+	'System.ChangedDate',
+	'System.ChangedBy',
+]);
+const BYPASS_WRITABLE = new Set(['System.CreatedDate', 'System.CreatedBy', 'System.ChangedDate', 'System.ChangedBy']);
+
+export const RELATION_TYPES = new Set([
+	'System.LinkTypes.Hierarchy-Forward',
+	'System.LinkTypes.Hierarchy-Reverse',
+	'System.LinkTypes.Related',
+	'System.LinkTypes.Dependency-Forward',
+	'System.LinkTypes.Dependency-Reverse',
+	'Hyperlink',
+	'ArtifactLink',
+	'AttachedFile',
+]);
+
+export interface PatchOperation {
+	op: string;
+	path: string;
+	value?: unknown;
+	from?: string;
+}
+
+const NUMERIC_OPS: Record<number, string> = { 0: 'add', 1: 'remove', 2: 'replace', 3: 'move', 4: 'copy', 5: 'test' };
+
+export interface PatchResult {
+	fields: Record<string, unknown>;
+	relations: Relation[];
+	history?: string;
+}
+
+/** Resolves `Title`-style names to reference names, as the service accepts both in patch paths. */
+export function resolveFieldName(name: string, custom: Set<string>): string | undefined {
+	if (FIELD_NAMES[name] || custom.has(name)) return name;
+	const lower = name.toLowerCase();
+	for (const [ref, display] of Object.entries(FIELD_NAMES)) {
+		if (ref.toLowerCase() === lower || display.toLowerCase() === lower) return ref;
+	}
+	for (const c of custom) if (c.toLowerCase() === lower) return c;
+	return undefined;
+}
+
+function normaliseTags(value: unknown): string {
+	const seen = new Set<string>();
+	const out: string[] = [];
+	for (const t of String(value ?? '').split(/[;,]/)) {
+		const tag = t.trim();
+		if (tag && !seen.has(tag.toLowerCase())) {
+			seen.add(tag.toLowerCase());
+			out.push(tag);
+		}
+	}
+	return out.join('; ');
+}
+
+/**
+ * Applies a JSON Patch document to a copy of the current revision. Throws ApiError for
+ * what the service refuses: malformed documents, unknown fields, read-only fields, bad relations,
+ * and a failed `test`.
+ */
+export function applyPatch(
+	current: Revision,
+	ops: unknown,
+	opts: { custom: Set<string>; bypassRules: boolean; isCreate: boolean },
+): PatchResult {
+	if (!Array.isArray(ops) || ops.length === 0) throw errors.badPatch();
+	const fields: Record<string, unknown> = { ...current.fields };
+	const relations: Relation[] = current.relations.map((r) => ({ ...r, attributes: { ...r.attributes } }));
+	let history: string | undefined;
+	for (const raw of ops) {
+		if (!raw || typeof raw !== 'object') throw errors.badPatch();
+		const { path, value } = raw as PatchOperation;
+		// The service deserialises `op` as an enum, so the numbers Microsoft's client sends are accepted too.
+		const rawOp: unknown = (raw as { op?: unknown }).op;
+		const op = typeof rawOp === 'number' ? NUMERIC_OPS[rawOp] : rawOp;
+		if (typeof op !== 'string' || typeof path !== 'string') throw errors.badPatch();
+		const opName = op.toLowerCase();
+		if (!['add', 'replace', 'remove', 'test', 'copy', 'move'].includes(opName)) throw errors.badPatch();
+		if (opName === 'copy' || opName === 'move') {
+			throw errors.badPatch(`The operation '${op}' is not supported for work items. Use add, replace, remove or test.`);
+		}
+		const segments = path.split('/').slice(1);
+		const root = (segments[0] ?? '').toLowerCase();
+		if (opName === 'test') {
+			if (root === 'rev' || root === 'id') {
+				const actual = root === 'rev' ? current.rev : fields['System.Id'];
+				if (Number(value) !== Number(actual)) throw errors.revMismatch();
+				continue;
+			}
+			if (root === 'fields' && segments[1]) {
+				const ref = resolveFieldName(decodeURIComponent(segments.slice(1).join('/')), opts.custom);
+				if (!ref) throw errors.unknownField(segments.slice(1).join('/'));
+				if (JSON.stringify(fields[ref] ?? null) !== JSON.stringify(value ?? null)) {
+					throw errors.badPatch(`Test operation failed: the value of ${ref} is not ${JSON.stringify(value)}.`);
+				}
+				continue;
+			}
+			throw errors.badPatch(`The path '${path}' is not valid for a test operation.`);
+		}
+		if (root === 'fields' && segments.length >= 2) {
+			const name = decodeURIComponent(segments.slice(1).join('/'));
+			const ref = resolveFieldName(name, opts.custom);
+			if (!ref) throw errors.unknownField(name);
+			if (READ_ONLY.has(ref) && !(opts.bypassRules && BYPASS_WRITABLE.has(ref))) {
+				throw errors.rule(FIELD_NAMES[ref] ?? ref, ref, 'ReadOnly, InvalidNotOldValue');
+			}
+			if (opName === 'remove' || value === null || value === undefined || value === '') {
+				if (opName === 'replace' && !(ref in fields) && !opts.isCreate) {
+					throw errors.badPatch(`The field ${ref} has no value to replace.`);
+				}
+				delete fields[ref];
+				continue;
+			}
+			if (ref === 'System.History') {
+				history = String(value);
+				fields[ref] = history;
+				continue;
+			}
+			if (ref === 'System.Tags') {
+				fields[ref] = normaliseTags(value);
+				if (!fields[ref]) delete fields[ref];
+				continue;
+			}
+			if (IDENTITY_FIELDS.has(ref)) {
+				const text = typeof value === 'object' && value !== null && 'uniqueName' in value
+					? identityText(value as Identity)
+					: String(value);
+				fields[ref] = identityText(identityFromText(text));
+				continue;
+			}
+			fields[ref] = value;
+			continue;
+		}
+		if (root === 'relations') {
+			const idx = segments[1];
+			if (opName === 'add' && idx === '-') {
+				const v = value as Partial<Relation> | undefined;
+				if (!v || typeof v.rel !== 'string' || typeof v.url !== 'string') {
+					throw errors.badPatch('A relation needs "rel" and "url".');
+				}
+				if (!RELATION_TYPES.has(v.rel)) {
+					throw witError(400, `VS402324: The link type '${v.rel}' does not exist.`, 'WorkItemLinkTypeNotFoundException');
+				}
+				if (relations.some((r) => r.rel === v.rel && r.url.toLowerCase() === v.url!.toLowerCase())) {
+					throw witError(
+						400,
+						`TF201035: The link of type '${v.rel}' to '${v.url}' already exists on this work item.`,
+						'WorkItemLinkAlreadyExistsException',
+					);
+				}
+				relations.push({ rel: v.rel, url: v.url, attributes: { ...(v.attributes ?? {}) } });
+				continue;
+			}
+			const n = Number(idx);
+			if (!/^\d+$/.test(idx ?? '') || n >= relations.length) {
+				throw errors.badPatch(`The path '${path}' does not point at an existing relation.`);
+			}
+			if (opName === 'remove' && segments.length === 2) {
+				relations.splice(n, 1);
+				continue;
+			}
+			if ((opName === 'add' || opName === 'replace') && segments[2] === 'attributes' && segments[3]) {
+				relations[n].attributes[segments[3]] = value;
+				continue;
+			}
+			throw errors.badPatch(`The operation '${op}' on '${path}' is not supported.`);
+		}
+		throw errors.badPatch(`The path '${path}' is not valid. Paths start with /fields/, /relations/, /rev or /id.`);
+	}
+	return { fields, relations, history };
+}
+
+export function newGuid(): string {
+	return randomUUID();
+}

@@ -1,0 +1,251 @@
+// Request checking against Microsoft's published API descriptions (OpenAPI 2.0).
+// The descriptions are generated from the service's route table, so they over-state some
+// requirements (every route shows {project} and {team} as required, one GET merges two routes).
+// Where the real service is known to be more lenient, the request is accepted and a "note" is
+// recorded instead of a violation, so tests can still see that a client relied on the leniency.
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface SpecParameter {
+	name: string;
+	in: 'path' | 'query' | 'body' | 'header' | 'formData';
+	required?: boolean;
+	type?: string;
+	enum?: string[];
+	$ref?: string;
+}
+
+export interface SpecOperation {
+	source: string;
+	method: string;
+	template: string;
+	operationId: string;
+	consumes?: string[];
+	parameters: SpecParameter[];
+	/** Literal and parameter segments after `_apis/`. */
+	suffix: string[];
+	/** Parameters before `_apis/`, e.g. ['organization', 'project', 'team']. */
+	scope: string[];
+	/** The api-version the description names: preview resources must be asked for with -preview. */
+	apiVersion: { preview: boolean; resourceVersion: number };
+}
+
+export interface SpecViolation {
+	at: string;
+	method: string;
+	path: string;
+	organization?: string;
+	operationId?: string;
+	kind:
+		| 'unknown-path'
+		| 'missing-api-version'
+		| 'invalid-api-version'
+		| 'content-type'
+		| 'missing-query-parameter'
+		| 'invalid-parameter'
+		| 'missing-body'
+		| 'project-required';
+	message: string;
+	/** What the description requires, in words a test failure can show. */
+	specRequires: string;
+}
+
+export interface SpecNote {
+	at: string;
+	method: string;
+	path: string;
+	operationId?: string;
+	kind: 'api-version-in-accept-header' | 'numeric-patch-op' | 'project-omitted' | 'team-omitted' | 'description-over-requires' | 'supplement';
+	message: string;
+}
+
+interface RawSpec {
+	paths: Record<string, Record<string, { operationId: string; consumes?: string[]; parameters?: SpecParameter[] }>>;
+	parameters?: Record<string, SpecParameter & { description?: string }>;
+}
+
+/** The folder holding the descriptions: AZDO_OPENAPI_DIR, else ../shared beside the repo, else the bundled copy. */
+export function resolveOpenApiDir(): string {
+	const fromEnv = process.env.AZDO_OPENAPI_DIR;
+	if (fromEnv && fs.existsSync(path.join(fromEnv, 'wit-7.1', 'workItemTracking.json'))) return fromEnv;
+	const repoRoot = path.resolve(__dirname, '..', '..');
+	// Compiled by the CLI's tsconfig into .tmp/emulator/test/emulator: walk up to the real repo root.
+	const candidates = [repoRoot, path.resolve(__dirname, '..', '..', '..', '..')];
+	for (const root of candidates) {
+		const shared = path.resolve(root, '..', 'shared', 'azure-devops', 'openapi');
+		if (fs.existsSync(path.join(shared, 'wit-7.1', 'workItemTracking.json'))) return shared;
+	}
+	for (const root of candidates) {
+		const bundled = path.join(root, 'test', 'emulator', 'openapi');
+		if (fs.existsSync(path.join(bundled, 'wit-7.1', 'workItemTracking.json'))) return bundled;
+	}
+	return path.join(__dirname, 'openapi');
+}
+
+function readJson(file: string): RawSpec {
+	// Microsoft's files start with a byte-order mark, which JSON.parse rejects.
+	return JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as RawSpec;
+}
+
+function splitTemplate(template: string): { scope: string[]; suffix: string[] } {
+	const idx = template.indexOf('/_apis/');
+	const head = template.slice(0, idx).split('/').filter(Boolean);
+	const tail = template.slice(idx + '/_apis/'.length).split('/').filter(Boolean);
+	return { scope: head.map((s) => s.replace(/[{}]/g, '')), suffix: tail };
+}
+
+function toOperations(raw: RawSpec, source: string): SpecOperation[] {
+	const ops: SpecOperation[] = [];
+	for (const [template, methods] of Object.entries(raw.paths)) {
+		if (!template.includes('/_apis/')) continue;
+		const { scope, suffix } = splitTemplate(template);
+		for (const [method, op] of Object.entries(methods)) {
+			const parameters: SpecParameter[] = [];
+			let apiVersion = { preview: false, resourceVersion: 1 };
+			for (const p of op.parameters ?? []) {
+				if (p.$ref) {
+					const name = p.$ref.split('/').pop() ?? '';
+					const resolved = raw.parameters?.[name];
+					if (resolved) parameters.push({ ...resolved });
+					const m = /preview\.(\d+)$/.exec(name);
+					if (m) apiVersion = { preview: true, resourceVersion: Number(m[1]) };
+				} else {
+					parameters.push(p);
+				}
+			}
+			ops.push({
+				source,
+				method: method.toUpperCase(),
+				template,
+				operationId: op.operationId,
+				consumes: op.consumes,
+				parameters,
+				scope,
+				suffix,
+				apiVersion,
+			});
+		}
+	}
+	return ops;
+}
+
+/**
+ * Routes our nodes and Microsoft's client use that none of the supplied descriptions cover
+ * (core projects, connection data, resource areas). Written from the service's behaviour, kept
+ * deliberately small, and reported as notes so nobody mistakes them for the published contract.
+ */
+const SUPPLEMENT: Array<{ method: string; template: string; operationId: string; preview: boolean }> = [
+	{ method: 'GET', template: '/{organization}/_apis/projects', operationId: 'Projects_List', preview: false },
+	{ method: 'GET', template: '/{organization}/_apis/projects/{projectId}', operationId: 'Projects_Get', preview: false },
+	{ method: 'GET', template: '/{organization}/_apis/connectionData', operationId: 'Connection Data_Get', preview: false },
+	{ method: 'GET', template: '/{organization}/_apis/ResourceAreas', operationId: 'Resource Areas_List', preview: true },
+];
+
+export class SpecBook {
+	readonly dir: string;
+	private readonly services: SpecOperation[];
+	private readonly server: SpecOperation[];
+	private readonly supplement: SpecOperation[];
+
+	constructor(dir = resolveOpenApiDir()) {
+		this.dir = dir;
+		const wit = toOperations(readJson(path.join(dir, 'wit-7.1', 'workItemTracking.json')), 'wit-7.1');
+		const hooks = toOperations(readJson(path.join(dir, 'hooks-7.1', 'serviceHooks.json')), 'hooks-7.1');
+		const serverWit = toOperations(readJson(path.join(dir, 'wit-azure-devops-server-7.1.json')), 'wit-azure-devops-server-7.1');
+		this.services = [...wit, ...hooks];
+		// The Server description covers work item tracking only; hooks on a collection use the Services shape.
+		this.server = [...serverWit, ...hooks];
+		this.supplement = SUPPLEMENT.map((s) => {
+			const { scope, suffix } = splitTemplate(s.template);
+			return {
+				source: 'emulator-supplement',
+				method: s.method,
+				template: s.template,
+				operationId: s.operationId,
+				parameters: [],
+				scope,
+				suffix,
+				apiVersion: { preview: s.preview, resourceVersion: 1 },
+			};
+		});
+	}
+
+	operationCount(): number {
+		return this.services.length + this.server.length;
+	}
+
+	/** Finds the operation for a request; `rest` is the path after `_apis/`, already split and decoded. */
+	match(
+		hosting: 'services' | 'server',
+		method: string,
+		rest: string[],
+		hasProject: boolean,
+		hasTeam: boolean,
+	): { op: SpecOperation; params: Record<string, string>; exact: boolean } | undefined {
+		const pools = [hosting === 'server' ? this.server : this.services, this.supplement];
+		let fallback: { op: SpecOperation; params: Record<string, string>; exact: boolean } | undefined;
+		for (const pool of pools) {
+			for (const op of pool) {
+				if (op.method !== method) continue;
+				const params = matchSuffix(op.suffix, rest);
+				if (!params) continue;
+				const wantsProject = op.scope.includes('project');
+				const wantsTeam = op.scope.includes('team');
+				if (hasProject && !wantsProject) continue;
+				if (hasTeam && !wantsTeam) continue;
+				const exact = hasProject === wantsProject && hasTeam === wantsTeam;
+				if (exact) return { op, params, exact };
+				fallback ??= { op, params, exact };
+			}
+		}
+		return fallback;
+	}
+
+	/** Whether any operation (any method) has this path: a wrong method is then a 405, not a 404. */
+	pathKnown(hosting: 'services' | 'server', rest: string[]): boolean {
+		const pools = [hosting === 'server' ? this.server : this.services, this.supplement];
+		return pools.some((pool) => pool.some((op) => matchSuffix(op.suffix, rest) !== undefined));
+	}
+}
+
+function matchSuffix(template: string[], rest: string[]): Record<string, string> | undefined {
+	if (template.length !== rest.length) return undefined;
+	const params: Record<string, string> = {};
+	for (let i = 0; i < template.length; i++) {
+		const t = template[i];
+		const r = rest[i];
+		const m = /^(.*)\{([^}]+)\}$/.exec(t);
+		if (m) {
+			// `${type}` is a literal dollar followed by the type name.
+			if (!r.startsWith(m[1]) || r.length === m[1].length) return undefined;
+			params[m[2]] = r.slice(m[1].length);
+		} else if (t.toLowerCase() !== r.toLowerCase()) {
+			// The service's routes are case-insensitive: `workItems` and `workitems` are one route.
+			return undefined;
+		}
+	}
+	return params;
+}
+
+/** Content type of a request, lower-cased, without parameters such as charset. */
+export function mediaType(header: string | undefined): string {
+	return (header ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Operations where the service accepts the call without a project, though the description lists {project}. */
+export const PROJECT_OPTIONAL = new Set([
+	'Work Items_Get Work Item',
+	'Work Items_Update',
+	'Work Items_Delete',
+	'Work Items_List',
+	'Work Items_Get Work Items Batch',
+	'Wiql_Query By Wiql',
+	'Fields_List',
+	'Fields_Get',
+]);
+
+/** Query parameters the description marks required that the service does not require. */
+export const OVER_REQUIRED_QUERY: Record<string, string[]> = {
+	// The description merges "list comments" and "get comments batch" into one route.
+	'Comments_Get Comments Batch': ['ids'],
+};
