@@ -1,0 +1,102 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+import {
+	parseOrganizationTokens,
+	requestTargetUrl,
+	selectTokenForUrl,
+} from '../nodes/AzureDevOpsConnector/connector/organizationTokens';
+
+/** One Azure DevOps organization (or Server collection) and its Personal Access Token. */
+export class AzureDevOpsApi implements ICredentialType {
+	name = 'azureDevOpsApi';
+
+	displayName = 'Azure DevOps API';
+
+	icon: Icon = {
+		light: 'file:../nodes/AzureDevOpsConnector/azureDevOps.svg',
+		dark: 'file:../nodes/AzureDevOpsConnector/azureDevOps.dark.svg',
+	};
+
+	documentationUrl =
+		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Organization URL',
+			name: 'organizationUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://dev.azure.com/your-organization',
+			description:
+				'The organization (https://dev.azure.com/org or https://org.visualstudio.com) or Azure DevOps Server collection (https://server/tfs/Collection). The token is sent to this organization only.',
+		},
+		{
+			displayName: 'Personal Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A Personal Access Token with the Work Items (Read & Write) scope; add Service Hooks (Read & Write) for the trigger to register its own subscription',
+		},
+		{
+			displayName: 'Allow HTTP on Localhost',
+			name: 'allowHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to accept an http:// organization URL on localhost or 127.0.0.1 (a local test server such as the bundled emulator). Other hosts always need https.',
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const [entry] = parseOrganizationTokens(
+			String(credentials.organizationUrl ?? ''),
+			String(credentials.accessToken ?? ''),
+			{ allowHttp: credentials.allowHttp === true },
+		);
+		const { token } = selectTokenForUrl([entry], requestTargetUrl(requestOptions));
+		return {
+			...requestOptions,
+			// Azure DevOps takes a PAT as Basic auth with an empty user name.
+			auth: { username: '', password: token },
+			headers: { ...requestOptions.headers, 'X-TFS-FedAuthRedirect': 'Suppress' },
+		};
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ $credentials.organizationUrl.trim().replace(/\\/+$/, "") }}',
+			url: '/_apis/connectionData',
+			qs: { 'api-version': '7.1' },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Azure DevOps refused the token for this organization: check that the token is valid, not expired, and created in this organization.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'No Azure DevOps organization or collection answers at this URL: check the Organization URL.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,89 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Which credential the node uses: one organization, or several with a token each. */
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'One Organization', value: 'azureDevOpsApi' },
+		{ name: 'Several Organizations', value: 'azureDevOpsMultiOrgApi' },
+	],
+	default: 'azureDevOpsApi',
+};
+
+/** The project an operation works in: from a searchable list, by URL, or by name. */
+export const projectLocator: INodeProperties = {
+	displayName: 'Project',
+	name: 'project',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'The Azure DevOps project that holds the work items',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a project...',
+			typeOptions: { searchListMethod: 'searchProjects', searchable: true },
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'https://dev.azure.com/my-organization/My%20Project',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^https?://.+/.+',
+						errorMessage: 'Not a project URL: use https://dev.azure.com/{organization}/{project}',
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By Name',
+			name: 'name',
+			type: 'string',
+			placeholder: 'My Project',
+			hint: 'Only with a credential that has one organization',
+		},
+	],
+};
+
+/** The work item an operation acts on: by id, by URL, or from a searchable list of the project's items. */
+export const workItemLocator: INodeProperties = {
+	displayName: 'Work Item',
+	name: 'workItem',
+	type: 'resourceLocator',
+	default: { mode: 'id', value: '' },
+	required: true,
+	description: 'The work item, by its number (ID) or its URL',
+	modes: [
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: '42',
+			validation: [
+				{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Not a work item ID: use a number' } },
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: 'https://dev.azure.com/my-organization/My%20Project/_workitems/edit/42',
+			extractValue: { type: 'regex', regex: '(?:/workitems/|/_workitems/edit/)([0-9]+)' },
+		},
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a work item...',
+			typeOptions: { searchListMethod: 'searchWorkItems', searchable: true },
+		},
+	],
+};

@@ -1,0 +1,58 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { errorCodeOf } from '../transport';
+import * as workItem from './workItem/WorkItem.resource';
+
+/**
+ * An operation either handles one item at a time (`execute`) or all items at once (`executeBatch`, for operations
+ * that share work across items: one search per batch, bounded concurrency). A batch returns one entry per input
+ * item, in input order: the output items for it, or the error it failed with.
+ */
+export type ItemResult = INodeExecutionData[] | { error: unknown };
+
+export type OperationModule =
+	| { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> }
+	| { executeBatch(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> };
+
+const resources: Record<string, Record<string, OperationModule>> = {
+	workItem: workItem.operations,
+};
+
+/** Runs the chosen operation for every input item, keeping output order and pairing, and honouring continueOnFail. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = resources[resource]?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+
+	const items = this.getInputData();
+	const results: INodeExecutionData[] = [];
+	const fail = (error: unknown, itemIndex: number) => {
+		if (!this.continueOnFail()) throw error;
+		results.push({
+			json: { error: (error as Error).message, code: errorCodeOf(error) ?? null },
+			pairedItem: { item: itemIndex },
+		});
+	};
+
+	if ('executeBatch' in handler) {
+		const perItem = await handler.executeBatch.call(this, items);
+		perItem.forEach((result, itemIndex) => {
+			if (Array.isArray(result)) results.push(...result);
+			else fail(result.error, itemIndex);
+		});
+		return [results];
+	}
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			results.push(...(await handler.execute.call(this, itemIndex)));
+		} catch (error) {
+			fail(error, itemIndex);
+		}
+	}
+	return [results];
+}

@@ -1,0 +1,64 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { apiPath, azureDevOpsRequest } from '../../transport';
+import { projectLocator, workItemLocator } from '../common.descriptions';
+import { resolveProject } from '../target';
+import { requireWorkItemId, withWebUrl } from './operationHelpers';
+
+const properties: INodeProperties[] = [
+	projectLocator,
+	workItemLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		description: 'Which fields and links to return',
+		options: [
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'string',
+				default: '',
+				placeholder: 'System.Title, System.State',
+				description:
+					'Comma-separated reference names of the fields to return; all fields when empty. Cannot be combined with relations.',
+			},
+			{
+				displayName: 'Include Relations',
+				name: 'includeRelations',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to return the work item\'s links (hyperlinks such as the ticket link, parent, child)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['workItem'], operation: ['get'] } }, properties);
+
+/** Reads one work item per input item. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const target = await resolveProject(this, itemIndex);
+	const id = requireWorkItemId(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { fields?: string; includeRelations?: boolean };
+	const fields = (options.fields ?? '')
+		.split(',')
+		.map((field) => field.trim())
+		.filter(Boolean);
+	const query: IDataObject = {};
+	// The API refuses `fields` together with `$expand`, so relations are only asked for when no field list is given.
+	if (fields.length > 0) query.fields = fields.join(',');
+	else query.$expand = options.includeRelations === false ? 'none' : 'relations';
+
+	const response = await azureDevOpsRequest.call(this, target.credentialType, {
+		method: 'GET',
+		organizationUrl: target.organizationUrl,
+		path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
+		query,
+		itemIndex,
+	});
+	return [{ json: withWebUrl(response.body as IDataObject, target.organizationUrl, target.project), pairedItem: { item: itemIndex } }];
+}

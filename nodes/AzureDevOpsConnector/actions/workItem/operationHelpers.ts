@@ -1,0 +1,238 @@
+/**
+ * What the work-item operations share: reading the work item parameter, the field list a user fills in, tags, the
+ * parent link, and the web address added to every work item the node returns.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { ConnectorError } from '../../connector/errors';
+import type { JsonPatchOperation } from '../../connector/types';
+import { apiPath, azureDevOpsRequest, errorCodeOf, type RequestContext } from '../../transport';
+import { operationError, type ProjectTarget, workItemIdFrom } from '../target';
+
+/** A work item as Azure DevOps returns it. */
+export interface WorkItem extends IDataObject {
+	id: number;
+	rev: number;
+	fields: IDataObject;
+	url: string;
+}
+
+/** The "Fields" list of Create and Update: field reference name → value, values may be expressions. */
+export const fieldsProperty: INodeProperties = {
+	displayName: 'Fields',
+	name: 'fields',
+	type: 'fixedCollection',
+	placeholder: 'Add Field',
+	default: {},
+	typeOptions: { multipleValues: true },
+	description:
+		'Fields to set, by reference name (e.g. System.Description, Microsoft.VSTS.Common.Priority, System.AssignedTo, System.AreaPath)',
+	options: [
+		{
+			displayName: 'Field',
+			name: 'field',
+			values: [
+				{
+					displayName: 'Field Name or ID',
+					name: 'name',
+					type: 'options',
+					typeOptions: { loadOptionsMethod: 'getFields', loadOptionsDependsOn: ['project.value', 'workItemType', 'workItem.value'] },
+					default: '',
+					description:
+						'Reference name of the field, e.g. System.Description. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+				},
+				{
+					displayName: 'Value',
+					name: 'value',
+					type: 'string',
+					default: '',
+					description: 'Value of the field; HTML fields such as System.Description accept HTML',
+				},
+			],
+		},
+	],
+};
+
+const FIELD_REFERENCE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$/;
+
+/** The "Fields" list as JSON Patch `add` operations; refuses empty or malformed names and a field set twice. */
+export function fieldPatch(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	reserved: string[] = [],
+): JsonPatchOperation[] {
+	const list = context.getNodeParameter('fields.field', itemIndex, []) as Array<{ name?: unknown; value?: unknown }>;
+	const seen = new Set(reserved.map((name) => name.toLowerCase()));
+	const patch: JsonPatchOperation[] = [];
+	list.forEach((entry, position) => {
+		const name = String(entry.name ?? '').trim();
+		if (!FIELD_REFERENCE.test(name)) {
+			throw operationError(
+				context,
+				new ConnectorError(
+					'fieldReferenceInvalid',
+					name === '' ? `Field ${position + 1} has no name.` : `"${name}" is not a field reference name.`,
+					{ field: 'Fields' },
+				),
+				itemIndex,
+			);
+		}
+		if (seen.has(name.toLowerCase())) {
+			throw operationError(
+				context,
+				new ConnectorError('fieldGivenTwice', `${name} is set more than once.`, { field: 'Fields' }),
+				itemIndex,
+			);
+		}
+		seen.add(name.toLowerCase());
+		patch.push({ op: 'add', path: `/fields/${name}`, value: entry.value ?? '' });
+	});
+	return patch;
+}
+
+/** Tags from a parameter: separated by commas or semicolons, trimmed, duplicates (case-insensitive) dropped. */
+export function splitTags(value: unknown): string[] {
+	const raw = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[;,]/);
+	const seen = new Set<string>();
+	const tags: string[] = [];
+	for (const candidate of raw) {
+		const tag = candidate.trim();
+		if (tag === '' || seen.has(tag.toLowerCase())) continue;
+		seen.add(tag.toLowerCase());
+		tags.push(tag);
+	}
+	return tags;
+}
+
+/** Tags of a work item's System.Tags value ("a; b; c"). */
+export function tagsOf(workItem: { fields?: IDataObject }): string[] {
+	return splitTags(String(workItem.fields?.['System.Tags'] ?? '').replace(/,/g, ';'));
+}
+
+/** The work item id of the Work Item parameter, or a coded error naming the item. */
+export function requireWorkItemId(context: IExecuteFunctions, itemIndex: number, parameterName = 'workItem'): number {
+	const id = workItemIdFrom(context.getNodeParameter(parameterName, itemIndex));
+	if (id === undefined) {
+		throw operationError(
+			context,
+			new ConnectorError('workItemIdInvalid', 'The work item is not an id or a work item URL.', { field: 'Work Item' }),
+			itemIndex,
+		);
+	}
+	return id;
+}
+
+/** The address of the work item in the Azure DevOps web UI. */
+export function webUrlOf(organizationUrl: string, project: string, id: number): string {
+	return `${organizationUrl}/${encodeURIComponent(project)}/_workitems/edit/${id}`;
+}
+
+/** The work item as Azure DevOps returned it, plus `webUrl`; the project is read from the item where it names one. */
+export function withWebUrl(workItem: IDataObject, organizationUrl: string, project: string): IDataObject {
+	const id = Number(workItem.id);
+	if (!Number.isSafeInteger(id) || id <= 0) return workItem;
+	const fields = (workItem.fields ?? {}) as IDataObject;
+	const teamProject = typeof fields['System.TeamProject'] === 'string' ? fields['System.TeamProject'] : project;
+	return { ...workItem, webUrl: webUrlOf(organizationUrl, teamProject, id) };
+}
+
+/** The API URL of a work item, as relations point to it. */
+export function workItemApiUrl(organizationUrl: string, id: number): string {
+	return `${organizationUrl}/_apis/wit/workItems/${id}`;
+}
+
+/** Query parameters of the create and update options that Azure DevOps takes as flags. */
+export function flagQuery(options: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean }): IDataObject {
+	const query: IDataObject = {};
+	if (options.validateOnly) query.validateOnly = true;
+	if (options.bypassRules) query.bypassRules = true;
+	if (options.suppressNotifications) query.suppressNotifications = true;
+	return query;
+}
+
+/** The Options entries Create and Update share. */
+export const writeFlagOptions: INodeProperties[] = [
+	{
+		displayName: 'Bypass Rules',
+		name: 'bypassRules',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to skip the work item type\'s rules (allowed values, required fields, state transitions). Needs the "Bypass rules on work item updates" permission.',
+	},
+	{
+		displayName: 'Suppress Notifications',
+		name: 'suppressNotifications',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to send no e-mail notifications for this change (service hooks still fire)',
+	},
+	{
+		displayName: 'Validate Only',
+		name: 'validateOnly',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to only check the change against the rules without saving it',
+	},
+];
+
+interface StateList {
+	value?: Array<{ name?: string; category?: string; color?: string }>;
+}
+
+export interface TypeState {
+	name: string;
+	category?: string;
+}
+
+// States of a type are read once per node run (the context object lives for one run), not once per item.
+const statesByRun = new WeakMap<object, Map<string, Promise<TypeState[] | null>>>();
+
+/**
+ * The states of a work item type in a project, or null when they cannot be read (no permission, an old server):
+ * then Azure DevOps itself judges the target state.
+ */
+export async function readTypeStates(
+	context: RequestContext,
+	target: ProjectTarget,
+	type: string,
+	itemIndex?: number,
+): Promise<TypeState[] | null> {
+	let cache = statesByRun.get(context);
+	if (!cache) {
+		cache = new Map();
+		statesByRun.set(context, cache);
+	}
+	const key = `${target.organizationUrl}\n${target.project.toLowerCase()}\n${type.toLowerCase()}`;
+	let pending = cache.get(key);
+	if (!pending) {
+		pending = (async () => {
+			try {
+				const response = await azureDevOpsRequest.call(context, target.credentialType, {
+					method: 'GET',
+					organizationUrl: target.organizationUrl,
+					path: apiPath(target.project, '_apis', 'wit', 'workitemtypes', type, 'states'),
+					itemIndex,
+				});
+				return ((response.body as StateList).value ?? [])
+					.filter((state) => typeof state.name === 'string' && state.name !== '')
+					.map((state) => ({ name: state.name as string, category: state.category }));
+			} catch (error) {
+				const code = errorCodeOf(error);
+				if (code === 'AZDC-4016' || code === 'AZDC-4019') return null;
+				throw asNodeError(context, error);
+			}
+		})();
+		cache.set(key, pending);
+		// A failed read is not remembered: the next item asks again.
+		pending.catch(() => cache?.delete(key));
+	}
+	return await pending;
+}
+
+/** An error caught from the transport, passed on as the node error it already is (or wrapped into one). */
+export function asNodeError(context: RequestContext, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeApiError(context.getNode(), error as JsonObject);
+}

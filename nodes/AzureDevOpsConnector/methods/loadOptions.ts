@@ -1,0 +1,71 @@
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { readTypeStates } from '../actions/workItem/operationHelpers';
+import { apiPath, azureDevOpsRequest } from '../transport';
+import { chosenProject, chosenWorkItemType } from './projectContext';
+
+interface TypeList {
+	value?: Array<{ name?: string; description?: string; isDisabled?: boolean }>;
+}
+
+interface FieldList {
+	value?: Array<{ name?: string; referenceName?: string; readOnly?: boolean; alwaysRequired?: boolean }>;
+}
+
+const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
+
+/** The work item types of the chosen project (disabled types left out). */
+export async function getWorkItemTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	const response = await azureDevOpsRequest.call(this, project.credentialType, {
+		method: 'GET',
+		organizationUrl: project.organizationUrl,
+		path: apiPath(project.project, '_apis', 'wit', 'workitemtypes'),
+	});
+	return ((response.body as TypeList).value ?? [])
+		.filter((type) => typeof type.name === 'string' && type.name !== '' && type.isDisabled !== true)
+		.map((type) => ({ name: type.name as string, value: type.name as string, description: type.description || undefined }))
+		.sort(byName);
+}
+
+/** The states of the chosen work item type, or of the chosen work item's type, in the process' order. */
+export async function getWorkItemStates(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	const type = await chosenWorkItemType(this, project);
+	if (!type) return [];
+	const states = (await readTypeStates(this, project, type)) ?? [];
+	return states.map((state) => ({
+		name: state.name,
+		value: state.name,
+		description: state.category ? `${type} state, category ${state.category}` : `${type} state`,
+	}));
+}
+
+/** Fields of the chosen work item type (or of the project, when no type is known), by reference name. */
+export async function getFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	const type = await chosenWorkItemType(this, project);
+	const response = await azureDevOpsRequest.call(this, project.credentialType, {
+		method: 'GET',
+		organizationUrl: project.organizationUrl,
+		path: type
+			? apiPath(project.project, '_apis', 'wit', 'workitemtypes', type, 'fields')
+			: apiPath(project.project, '_apis', 'wit', 'fields'),
+	});
+	const seen = new Set<string>();
+	const options: INodePropertyOptions[] = [];
+	for (const field of (response.body as FieldList).value ?? []) {
+		const reference = field.referenceName;
+		if (!reference || field.readOnly === true || seen.has(reference.toLowerCase())) continue;
+		seen.add(reference.toLowerCase());
+		options.push({
+			name: field.name ? `${field.name} (${reference})` : reference,
+			value: reference,
+			description: field.alwaysRequired ? 'Required' : undefined,
+		});
+	}
+	return options.sort(byName);
+}

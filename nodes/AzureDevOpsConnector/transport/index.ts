@@ -1,0 +1,396 @@
+/**
+ * The one place that talks HTTP to Azure DevOps. Every request goes through n8n's
+ * `httpRequestWithAuthentication` (its proxy, TLS and credential handling); the credential decides which token, if
+ * any, may go to the URL. Here: URLs and api-version, JSON Patch content type, back-off on 429/503 within a bounded
+ * budget, safe retries, and errors mapped to NodeApiError with Azure DevOps' own message and our code.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	INode,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage, type ErrorKey } from '../connector/errors';
+
+export type AzureDevOpsCredentialType = 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi';
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
+
+export const DEFAULT_API_VERSION = '7.1';
+
+export interface RetryPolicy {
+	/** Attempts in all, the first included. */
+	maxAttempts: number;
+	/** Longest total time spent waiting between attempts. */
+	maxTotalWaitMs: number;
+	/** First back-off delay when the service gives no Retry-After; doubles per attempt, with jitter. */
+	baseDelayMs: number;
+	/** Longest single wait. */
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxAttempts: 6,
+	maxTotalWaitMs: 120_000,
+	baseDelayMs: 500,
+	maxDelayMs: 30_000,
+};
+
+/** Waiting and randomness, replaceable so tests can run back-off on a fake clock. */
+export interface TransportClock {
+	sleep(ms: number): Promise<void>;
+	random(): number;
+}
+
+const realClock: TransportClock = { sleep, random: Math.random };
+let activeClock: TransportClock = realClock;
+
+/** Replaces the clock used for back-off waits (tests only); returns a function that restores the real one. */
+export function useTransportClock(clock: TransportClock): () => void {
+	activeClock = clock;
+	return () => {
+		activeClock = realClock;
+	};
+}
+
+export interface AzureDevOpsRequest {
+	method: IHttpRequestMethods;
+	/** Canonical organization or collection URL (no trailing slash). */
+	organizationUrl: string;
+	/** Path below the organization, starting with '/', segments already encoded (see `apiPath`). */
+	path: string;
+	query?: IDataObject;
+	body?: unknown;
+	/** JSON Patch for work item create/update; JSON otherwise. */
+	contentType?: 'application/json' | 'application/json-patch+json';
+	apiVersion?: string;
+	/**
+	 * Whether sending the request twice is harmless (reads, deletes, updates guarded by `test /rev`). A request that is
+	 * not idempotent (create, comment) is retried only when it certainly did not reach the server (429/503 answers,
+	 * refused connections); a connection lost after sending raises AZDC-4014 so the caller can check what happened.
+	 */
+	idempotent?: boolean;
+	retry?: Partial<RetryPolicy>;
+	/** The input item this request serves, for the error's item index. */
+	itemIndex?: number;
+	timeoutMs?: number;
+}
+
+export interface RateLimitInfo {
+	/** X-RateLimit-Remaining: requests left before Azure DevOps starts delaying or refusing. */
+	remaining?: number;
+	limit?: number;
+	/** X-RateLimit-Delay: seconds Azure DevOps already delayed this request. */
+	delaySeconds?: number;
+}
+
+export interface AzureDevOpsResponse<T> {
+	body: T;
+	status: number;
+	headers: Record<string, string>;
+	rateLimit: RateLimitInfo;
+	/** Attempts it took, 1 when the first succeeded. */
+	attempts: number;
+}
+
+/** Encodes path segments for an API path: apiPath(project, '_apis', 'wit', 'workitems', `$${type}`). */
+export function apiPath(...segments: Array<string | number>): string {
+	return '/' + segments.map((segment) => encodeURIComponent(String(segment)).replace(/%24/g, '$')).join('/');
+}
+
+type Outcome =
+	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown }
+	| { kind: 'network'; reached: boolean; reason: string }
+	| { kind: 'refused'; error: unknown };
+
+/** Sends one Azure DevOps REST request with back-off and error mapping. */
+export async function azureDevOpsRequest<T = IDataObject>(
+	this: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	request: AzureDevOpsRequest,
+): Promise<AzureDevOpsResponse<T>> {
+	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
+	const idempotent = request.idempotent ?? request.method === 'GET';
+	const node = this.getNode();
+	const url = `${request.organizationUrl.replace(/\/+$/, '')}${request.path}`;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url,
+		qs: { ...request.query, 'api-version': request.apiVersion ?? DEFAULT_API_VERSION },
+		headers: {
+			Accept: 'application/json',
+			...(request.body !== undefined ? { 'Content-Type': request.contentType ?? 'application/json' } : {}),
+		},
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// A redirect from Azure DevOps leads to a sign-in page or another host: never carry the token there.
+		disableFollowRedirect: true,
+		timeout: request.timeoutMs ?? 60_000,
+	};
+	if (request.body !== undefined) options.body = request.body as IDataObject;
+
+	let waited = 0;
+	for (let attempt = 1; ; attempt++) {
+		const outcome = await send(this, credentialType, options);
+		if (outcome.kind === 'refused') {
+			throw refusedBeforeSending(node, outcome.error, request.itemIndex);
+		}
+		if (outcome.kind === 'response' && outcome.status < 300) {
+			return {
+				body: outcome.body as T,
+				status: outcome.status,
+				headers: outcome.headers,
+				rateLimit: readRateLimit(outcome.headers),
+				attempts: attempt,
+			};
+		}
+
+		const decision = retryDecision(outcome, idempotent, attempt, policy);
+		if (decision.retry) {
+			const wait = Math.min(decision.waitMs, policy.maxDelayMs);
+			if (waited + wait <= policy.maxTotalWaitMs && !isCancelled(this)) {
+				waited += wait;
+				await activeClock.sleep(wait);
+				continue;
+			}
+		}
+		throw toNodeApiError(node, outcome, request, idempotent, attempt);
+	}
+}
+
+async function send(
+	context: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	options: IHttpRequestOptions,
+): Promise<Outcome> {
+	try {
+		const response = (await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			credentialType,
+			{ ...options, headers: { ...options.headers } },
+		)) as IN8nHttpFullResponse;
+		return {
+			kind: 'response',
+			status: response.statusCode,
+			headers: lowerCaseHeaders(response.headers),
+			body: response.body,
+		};
+	} catch (error) {
+		const cause = causeOf(error);
+		if (cause instanceof ConnectorError) return { kind: 'refused', error: cause };
+		const status = (cause as { response?: { status?: number } } | undefined)?.response?.status;
+		if (typeof status === 'number') {
+			const response = (cause as { response: { headers?: unknown; data?: unknown } }).response;
+			return { kind: 'response', status, headers: lowerCaseHeaders(response.headers), body: response.data };
+		}
+		const code = networkCode(error);
+		return { kind: 'network', reached: !NOT_REACHED_CODES.has(code), reason: code || 'connection error' };
+	}
+}
+
+// Failures that happen before a single byte of the request reaches the server: always safe to retry.
+const NOT_REACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function retryDecision(
+	outcome: Exclude<Outcome, { kind: 'refused' }>,
+	idempotent: boolean,
+	attempt: number,
+	policy: RetryPolicy,
+): { retry: boolean; waitMs: number } {
+	if (attempt >= policy.maxAttempts) return { retry: false, waitMs: 0 };
+	const backoff = exponentialDelay(attempt, policy);
+	if (outcome.kind === 'network') {
+		// A request that may have reached the server is re-sent only when sending it twice is harmless.
+		return { retry: !outcome.reached || idempotent, waitMs: backoff };
+	}
+	const { status, headers } = outcome;
+	if (status === 429 || status === 503) {
+		// Azure DevOps answers these before doing any work, so even a create is safe to send again.
+		const retryAfter = parseRetryAfter(headers['retry-after']);
+		return { retry: true, waitMs: retryAfter ?? backoff };
+	}
+	if ((status === 500 || status === 502 || status === 504) && idempotent) {
+		return { retry: true, waitMs: backoff };
+	}
+	return { retry: false, waitMs: 0 };
+}
+
+function exponentialDelay(attempt: number, policy: RetryPolicy): number {
+	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+	// Full jitter keeps many parallel items from retrying in lockstep.
+	return Math.round(ceiling / 2 + (activeClock.random() * ceiling) / 2);
+}
+
+/** Retry-After in seconds (Azure DevOps' form) or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+	if (value === undefined || value.trim() === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function readRateLimit(headers: Record<string, string>): RateLimitInfo {
+	const info: RateLimitInfo = {};
+	const remaining = Number(headers['x-ratelimit-remaining']);
+	const limit = Number(headers['x-ratelimit-limit']);
+	const delay = Number(headers['x-ratelimit-delay']);
+	if (headers['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) info.remaining = remaining;
+	if (headers['x-ratelimit-limit'] !== undefined && Number.isFinite(limit)) info.limit = limit;
+	if (headers['x-ratelimit-delay'] !== undefined && Number.isFinite(delay)) info.delaySeconds = delay;
+	return info;
+}
+
+function isCancelled(context: RequestContext): boolean {
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal?.() : undefined;
+	return signal?.aborted === true;
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const result: Record<string, string> = {};
+	if (!headers || typeof headers !== 'object') return result;
+	for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+		if (value === undefined || value === null) continue;
+		result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return result;
+}
+
+function causeOf(error: unknown): unknown {
+	let current: unknown = error;
+	// n8n wraps the underlying failure (axios error, or the credential's own refusal) in NodeApiError.cause.
+	for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+		if (current instanceof ConnectorError) return current;
+		const next = (current as { cause?: unknown }).cause;
+		if (next === undefined || next === current) break;
+		current = next;
+	}
+	return current;
+}
+
+function networkCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = error instanceof Error ? error.message : '';
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	return '';
+}
+
+/** The service's own error text from its JSON error shape ({ message, typeKey, errorCode, ... }). */
+function serviceMessage(body: unknown): { message?: string; typeKey?: string } {
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const { message, typeKey } = body as { message?: unknown; typeKey?: unknown };
+		return {
+			message: typeof message === 'string' ? message : undefined,
+			typeKey: typeof typeKey === 'string' ? typeKey : undefined,
+		};
+	}
+	return {};
+}
+
+function keyForStatus(status: number, typeKey: string | undefined): ErrorKey {
+	if (status >= 300 && status < 400) return 'azureDevOpsRedirected';
+	if (status === 203 || status === 401) return 'azureDevOpsUnauthorized';
+	if (status === 403) return 'azureDevOpsForbidden';
+	if (status === 404) return 'azureDevOpsNotFound';
+	if (status === 409 || status === 412 || typeKey === 'WorkItemRevisionMismatchException') return 'azureDevOpsConflict';
+	if (status === 429) return 'azureDevOpsThrottled';
+	if (status === 503) return 'azureDevOpsThrottled';
+	if (status >= 500) return 'azureDevOpsUnavailable';
+	return 'azureDevOpsRejected';
+}
+
+function toNodeApiError(
+	node: INode,
+	outcome: Exclude<Outcome, { kind: 'refused' }>,
+	request: AzureDevOpsRequest,
+	idempotent: boolean,
+	attempts: number,
+): NodeApiError {
+	const what = `${request.method} ${request.path.split('?')[0]}`;
+	if (outcome.kind === 'network') {
+		const key: ErrorKey = outcome.reached && !idempotent ? 'requestOutcomeUnknown' : 'azureDevOpsUnreachable';
+		const problem =
+			key === 'requestOutcomeUnknown'
+				? `The connection was lost after ${what} was sent (${outcome.reason}).`
+				: `${what} failed after ${attempts} attempt(s): ${outcome.reason}.`;
+		return buildError(node, key, problem, { reason: outcome.reason }, undefined, request.itemIndex);
+	}
+	const { status, body, headers } = outcome;
+	const service = serviceMessage(body);
+	const key = keyForStatus(status, service.typeKey);
+	let problem = service.message
+		? `Azure DevOps answered ${status} to ${what}: ${service.message}`
+		: `Azure DevOps answered ${status} to ${what}.`;
+	if (key === 'azureDevOpsThrottled') problem += ` Gave up after ${attempts} attempt(s).`;
+	if (key === 'azureDevOpsRedirected' && headers.location) {
+		problem += ` It pointed to ${safeLocation(headers.location)}.`;
+	}
+	const response: JsonObject = { status };
+	if (service.message) response.message = service.message;
+	if (service.typeKey) response.typeKey = service.typeKey;
+	return buildError(node, key, problem, response, String(status), request.itemIndex);
+}
+
+function buildError(
+	node: INode,
+	key: ErrorKey,
+	problem: string,
+	response: JsonObject,
+	httpCode: string | undefined,
+	itemIndex: number | undefined,
+): NodeApiError {
+	const spec = ERROR_CATALOGUE[key];
+	const message = formatErrorMessage(spec.code, undefined, problem, spec.fix);
+	const error = new NodeApiError(node, response, {
+		message,
+		description: spec.fix,
+		httpCode,
+		itemIndex,
+	});
+	error.context.code = spec.code;
+	return error;
+}
+
+function refusedBeforeSending(node: INode, error: unknown, itemIndex: number | undefined): NodeApiError {
+	const connectorError = error as ConnectorError;
+	const apiError = new NodeApiError(
+		node,
+		{ message: connectorError.message },
+		{ message: connectorError.message, description: connectorError.fix, itemIndex },
+	);
+	apiError.context.code = connectorError.code;
+	return apiError;
+}
+
+/** Origin and path of a redirect target, without its query string (which may carry sign-in state). */
+function safeLocation(location: string): string {
+	try {
+		const url = new URL(location);
+		return `${url.origin}${url.pathname}`;
+	} catch {
+		return 'an unreadable location';
+	}
+}
+
+/** The AZDC code of an error thrown by the transport or the connector core, if it has one. */
+export function errorCodeOf(error: unknown): string | undefined {
+	if (error instanceof ConnectorError) return error.code;
+	const context = (error as { context?: { code?: unknown } } | undefined)?.context;
+	if (typeof context?.code === 'string') return context.code;
+	const message = error instanceof Error ? error.message : '';
+	return /^\[(AZDC-\d{4})\]/.exec(message)?.[1];
+}
