@@ -1,0 +1,84 @@
+import type {
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { credentialTest, listSearch } from './methods';
+import { triggerProperties } from './trigger/description';
+import { checkExists, create, deleteSubscription } from './trigger/subscription';
+import { handleDelivery } from './trigger/webhook';
+import { webhookSecretCheck } from './trigger/webhookAuth';
+
+export class AzureDevOpsConnectorTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Azure DevOps Connector Trigger',
+		name: 'azureDevOpsConnectorTrigger',
+		icon: { light: 'file:azureDevOps.svg', dark: 'file:azureDevOps.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["events"].join(", ") }}',
+		description:
+			'Starts the workflow when an Azure DevOps work item changes, with the ticket it came from and the ticket state it maps to',
+		defaults: { name: 'Azure DevOps Connector Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'azureDevOpsApi',
+				required: true,
+				displayOptions: { show: { authentication: ['azureDevOpsApi'] } },
+			},
+			{
+				name: 'azureDevOpsMultiOrgApi',
+				required: true,
+				testedBy: 'azureDevOpsMultiOrgApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsMultiOrgApi'] } },
+			},
+			{
+				name: 'azureDevOpsWebhookAuthApi',
+				required: true,
+				testedBy: 'webhookSecretCheck',
+				displayOptions: { show: { deliveryAuthentication: ['credential'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		listSearch: { searchProjects: listSearch.searchProjects },
+		credentialTest: {
+			webhookSecretCheck,
+			azureDevOpsMultiOrgApiTest: credentialTest.azureDevOpsMultiOrgApiTest,
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkExists.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await create.call(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteSubscription.call(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleDelivery.call(this);
+	}
+}

@@ -1,0 +1,265 @@
+/**
+ * The trigger's parameters, read once per delivery. n8n 2.x evaluates a community node's expressions in an isolated
+ * VM, so every getNodeParameter call costs: parameters are taken from the node as stored, and only those that hold
+ * an expression are evaluated. Work that depends only on the parameters (the state map) is compiled once and cached
+ * by their values.
+ */
+import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
+
+import { ConnectorError, ConnectorErrors } from '../connector/errors';
+import { parseConnectorSettings } from '../connector/settings';
+import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
+import type { TicketReferenceOptions } from '../connector/ticketReference';
+import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType } from '../connector/types';
+import type { AzureDevOpsCredentialType } from '../transport';
+
+export type TriggerAuthentication = AzureDevOpsCredentialType | 'none';
+export type DeliveryAuthentication = 'generatedSecret' | 'credential' | 'none';
+
+export interface TriggerConfig {
+	authentication: TriggerAuthentication;
+	project: INodeParameterResourceLocator | null;
+	registerSubscription: boolean;
+	events: WorkItemEventType[];
+	deliveryAuthentication: DeliveryAuthentication;
+	onlyStateChanges: boolean;
+	filters: { projectName: string; workItemTypes: string[]; areaPath: string };
+	stateMap: CompiledStateMap;
+	onlyMappedStates: boolean;
+	fetchWorkItem: boolean;
+	ticketReference: TicketReferenceOptions;
+}
+
+type ParameterContext = IWebhookFunctions | IHookFunctions;
+
+const DEFAULTS: IDataObject = {
+	authentication: 'azureDevOpsApi',
+	registerSubscription: true,
+	events: ['workitem.updated'],
+	deliveryAuthentication: 'generatedSecret',
+	onlyStateChanges: true,
+	configuration: 'parameters',
+	connectorSettings: '',
+	workItemEndState: '',
+	endState: '',
+	stateMap: {},
+	filters: {},
+	options: {},
+};
+
+/** True when a stored parameter value holds an n8n expression somewhere inside it. */
+export function holdsExpression(value: unknown, depth = 0): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (depth > 8 || value === null || typeof value !== 'object') return false;
+	if (Array.isArray(value)) return value.some((entry) => holdsExpression(entry, depth + 1));
+	return Object.values(value as Record<string, unknown>).some((entry) => holdsExpression(entry, depth + 1));
+}
+
+/** Reads the named parameters, evaluating only the ones that hold an expression. */
+export function readParameters(context: ParameterContext, names: readonly string[]): IDataObject {
+	const stored = (context.getNode().parameters ?? {}) as IDataObject;
+	const values: IDataObject = {};
+	for (const name of names) {
+		const raw = stored[name];
+		if (raw === undefined) {
+			values[name] = DEFAULTS[name];
+		} else if (holdsExpression(raw)) {
+			values[name] = context.getNodeParameter(name, DEFAULTS[name]) as IDataObject[string];
+		} else {
+			values[name] = raw;
+		}
+	}
+	return values;
+}
+
+const PARAMETER_NAMES = [
+	'authentication',
+	'project',
+	'registerSubscription',
+	'events',
+	'deliveryAuthentication',
+	'onlyStateChanges',
+	'configuration',
+	'connectorSettings',
+	'workItemEndState',
+	'endState',
+	'stateMap',
+	'filters',
+	'options',
+] as const;
+
+const STATE_MAP_CACHE_SIZE = 32;
+const stateMapCache = new Map<string, CompiledStateMap>();
+
+/** Compiles the state map, or takes it from the cache when the same parameters were compiled before. */
+export function cachedStateMap(input: {
+	configuration: string;
+	connectorSettings: unknown;
+	workItemEndState: unknown;
+	endState: unknown;
+	rows: unknown;
+	ignoreCase: boolean;
+}): CompiledStateMap {
+	const key = JSON.stringify(input);
+	const cached = stateMapCache.get(key);
+	if (cached) {
+		// Re-insert so the map's order is least recently used first.
+		stateMapCache.delete(key);
+		stateMapCache.set(key, cached);
+		return cached;
+	}
+	let workItemEndState: unknown = input.workItemEndState;
+	let endState: unknown = input.endState;
+	if (input.configuration === 'settingsJson') {
+		const states = endStatesFromSettings(settingsInput(input.connectorSettings));
+		workItemEndState = states.workItemEndState;
+		endState = states.endState;
+	}
+	const rows = Array.isArray(input.rows) ? (input.rows as Array<Record<string, unknown>>) : [];
+	const compiled = compileStateMap({ workItemEndState: textOf(workItemEndState), endState: textOf(endState), rows, caseInsensitive: input.ignoreCase });
+	stateMapCache.set(key, compiled);
+	if (stateMapCache.size > STATE_MAP_CACHE_SIZE) {
+		const oldest = stateMapCache.keys().next().value;
+		if (oldest !== undefined) stateMapCache.delete(oldest);
+	}
+	return compiled;
+}
+
+/** Faults of the settings that concern only Create From Ticket (project, token, AttributeMap), not the trigger. */
+const ACTION_ONLY_CODES = new Set([
+	'AZDC-1010', 'AZDC-1011', 'AZDC-1012', 'AZDC-1013', 'AZDC-1020', 'AZDC-1021', 'AZDC-1030', 'AZDC-1031',
+	'AZDC-1032', 'AZDC-1033', 'AZDC-1034', 'AZDC-1035', 'AZDC-1040',
+]);
+
+/**
+ * EndState and WorkItemEndState from Connector Settings. The settings are checked by the same parser as in Create From
+ * Ticket; faults in parts only Create From Ticket uses (URL, AttributeMap, ...) do not stop the trigger, which then
+ * reads the two states from the document itself.
+ */
+export function endStatesFromSettings(input: string | object): { workItemEndState?: string; endState?: string } {
+	let settings: ReturnType<typeof parseConnectorSettings> | undefined;
+	let failure: unknown;
+	try {
+		settings = parseConnectorSettings(input, { allowHttp: true, require: { workItemEndState: true, endState: true } });
+	} catch (error) {
+		failure = error;
+	}
+	if (settings) return { workItemEndState: settings.workItemEndState, endState: settings.endState };
+	if (!(failure instanceof ConnectorErrors)) throw failure;
+	const relevant = failure.errors.filter((fault) => !ACTION_ONLY_CODES.has(fault.code));
+	if (relevant.length > 0) throw new ConnectorErrors(relevant);
+	// Only Create From Ticket's parts are faulty, so the document is a JSON object: read the two states from it.
+	let document: Record<string, unknown> = {};
+	try {
+		document = (typeof input === 'string' ? JSON.parse(input.replace(/^\uFEFF/, '')) : input) as Record<string, unknown>;
+	} catch {
+		document = {};
+	}
+	const read = (name: string): string | undefined => {
+		for (const key of Object.keys(document)) {
+			if (key.replace(/[\s_-]/g, '').toLowerCase() !== name) continue;
+			const value = document[key];
+			return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+		}
+		return undefined;
+	};
+	return { workItemEndState: read('workitemendstate'), endState: read('endstate') };
+}
+
+function settingsInput(value: unknown): string | object {
+	if (typeof value === 'string' || (typeof value === 'object' && value !== null)) return value;
+	return '';
+}
+
+function textOf(value: unknown): string | null {
+	return typeof value === 'string' ? value : value === undefined || value === null ? null : String(value);
+}
+
+function eventsOf(value: unknown): WorkItemEventType[] {
+	const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+	const known = new Set<string>(WORK_ITEM_EVENT_TYPES);
+	const events: WorkItemEventType[] = [];
+	for (const entry of list) {
+		const event = String(entry).trim().toLowerCase();
+		if (known.has(event) && !events.includes(event as WorkItemEventType)) events.push(event as WorkItemEventType);
+	}
+	return events;
+}
+
+function listOf(value: unknown): string[] {
+	if (typeof value !== 'string') return [];
+	return value
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+}
+
+function objectOf(value: unknown): IDataObject {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
+}
+
+/** Reads and checks every parameter the trigger needs; faults in the state map or settings get a ConnectorError. */
+export function readTriggerConfig(context: ParameterContext): TriggerConfig {
+	const p = readParameters(context, PARAMETER_NAMES);
+	const authentication: TriggerAuthentication =
+		p.authentication === 'azureDevOpsMultiOrgApi' ? 'azureDevOpsMultiOrgApi' : p.authentication === 'none' ? 'none' : 'azureDevOpsApi';
+	const options = objectOf(p.options);
+	const filters = objectOf(p.filters);
+	const stateMapRows = objectOf(p.stateMap).row;
+	const deliveryAuthentication: DeliveryAuthentication =
+		p.deliveryAuthentication === 'credential' ? 'credential' : p.deliveryAuthentication === 'none' ? 'none' : 'generatedSecret';
+	const events = eventsOf(p.events);
+	if (events.length === 0) events.push('workitem.updated');
+
+	const stateMap = cachedStateMap({
+		configuration: p.configuration === 'settingsJson' ? 'settingsJson' : 'parameters',
+		connectorSettings: p.configuration === 'settingsJson' ? p.connectorSettings : '',
+		workItemEndState: p.configuration === 'settingsJson' ? '' : p.workItemEndState,
+		endState: p.configuration === 'settingsJson' ? '' : p.endState,
+		rows: stateMapRows,
+		ignoreCase: options.ignoreCase !== false,
+	});
+
+	const mode = options.ticketReference === 'field' ? 'field' : 'tag';
+	const ticketReference: TicketReferenceOptions = { mode };
+	if (mode === 'field') ticketReference.field = typeof options.ticketField === 'string' ? options.ticketField : '';
+	else if (typeof options.tagPrefix === 'string' && options.tagPrefix !== '') ticketReference.tagPrefix = options.tagPrefix;
+
+	const project = authentication === 'none' ? null : locatorOf(p.project);
+	return {
+		authentication,
+		project,
+		registerSubscription: authentication !== 'none' && p.registerSubscription !== false,
+		events,
+		deliveryAuthentication,
+		onlyStateChanges: p.onlyStateChanges !== false,
+		filters: {
+			projectName: typeof filters.projectName === 'string' ? filters.projectName.trim() : '',
+			workItemTypes: listOf(filters.workItemTypes),
+			areaPath: typeof filters.areaPath === 'string' ? filters.areaPath.trim() : '',
+		},
+		stateMap,
+		onlyMappedStates: options.onlyMappedStates === true,
+		fetchWorkItem: options.fetchWorkItem !== false,
+		ticketReference,
+	};
+}
+
+function locatorOf(value: unknown): INodeParameterResourceLocator | null {
+	if (typeof value === 'string') return value.trim() === '' ? null : { __rl: true, mode: 'name', value };
+	if (value && typeof value === 'object' && 'value' in value) {
+		const locator = value as INodeParameterResourceLocator;
+		return String(locator.value ?? '').trim() === '' ? null : locator;
+	}
+	return null;
+}
+
+/** A configuration fault (one ConnectorError, or the first of several) as code, full message and fix. */
+export function configurationFault(error: unknown): { code: string; message: string; fix: string } | undefined {
+	if (error instanceof ConnectorError) return { code: error.code, message: error.message, fix: error.fix };
+	const errors = (error as { errors?: unknown } | undefined)?.errors;
+	if (Array.isArray(errors) && errors[0] instanceof ConnectorError) {
+		return { code: errors[0].code, message: (error as Error).message, fix: errors[0].fix };
+	}
+	return undefined;
+}

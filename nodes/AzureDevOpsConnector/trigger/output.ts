@@ -1,0 +1,61 @@
+/** The one item the trigger emits per accepted event (DESIGN.md's trigger output contract). */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ParsedDelivery } from '../connector/delivery';
+import type { TicketReference } from '../connector/ticketReference';
+
+export interface TicketOutput {
+	/** The ticket the work item was created from, or null. */
+	id: string | null;
+	/** The service-desk state the work item's Azure DevOps state maps to, or null when no row applies. */
+	state: string | null;
+	url: string | null;
+	/** Where the id was read: 'tag', 'field' or 'hyperlink'. */
+	source: string | null;
+	/** Why id is null, when it is. */
+	reason?: string;
+}
+
+/** Builds the output item from a parsed delivery, the ticket found and where the fields finally came from. */
+export function buildOutputItem(
+	delivery: ParsedDelivery,
+	ticket: TicketOutput,
+	extra: {
+		fetched: boolean;
+		fields: Record<string, unknown>;
+		/** `changed` is null when the delivery did not say (an update sent with Minimal details). */
+		state: { old: string | null; new: string | null; changed: boolean | null };
+	},
+): IDataObject {
+	return {
+		eventType: delivery.eventType,
+		workItemId: delivery.workItemId,
+		revision: delivery.revision,
+		workItemType: delivery.workItemType,
+		project: delivery.project,
+		areaPath: delivery.areaPath,
+		state: { ...extra.state },
+		ticket: ticket as unknown as IDataObject,
+		changedBy: delivery.changedBy,
+		changedFields: delivery.changedFields,
+		fields: extra.fields as IDataObject,
+		tags: delivery.tags,
+		comment: delivery.comment,
+		url: delivery.url,
+		webUrl: delivery.webUrl,
+		organizationUrl: delivery.organizationUrl,
+		notificationId: delivery.notificationId,
+		subscriptionId: delivery.subscriptionId,
+		deliveryId: delivery.deliveryId,
+		createdDate: delivery.createdDate,
+		resourceDetails: delivery.resourceDetails,
+		workItemFetched: extra.fetched,
+	};
+}
+
+/** The ticket part of the output from what readTicketReference found. */
+export function ticketOutput(reference: TicketReference, state: string | null, reason?: string): TicketOutput {
+	const ticket: TicketOutput = { id: reference.id, state, url: reference.url, source: reference.source };
+	if (reference.id === null && reason) ticket.reason = reason;
+	return ticket;
+}

@@ -1,0 +1,338 @@
+/**
+ * One service-hook delivery, start to finish: authenticate, parse, filter, drop repeats, map the state, find the ticket
+ * and emit one item. Every answer that starts no execution is written here with a status and a JSON body
+ * `{ code, message }` (or `{ accepted: false, reason }` for a delivery that is fine but not wanted), and nothing
+ * thrown inside escapes: n8n would turn it into a 500 and Azure DevOps would retry a delivery that cannot succeed.
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { parseAzureDevOpsUrl } from '../connector/azureDevOpsUrl';
+import { checkDelivery, recordDelivery, workItemKey, type DeliveryIdentity } from '../connector/dedup';
+import { parseDeliveryBody, parseServiceHookDelivery, splitTags, type ParsedDelivery } from '../connector/delivery';
+import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
+import { mapDevOpsState } from '../connector/stateMap';
+import { readTicketReference, type TicketReference } from '../connector/ticketReference';
+import type { WorkItemRelation } from '../connector/types';
+import type { HeaderBag, WebhookSecret } from '../connector/webhookSecret';
+import { apiPath, azureDevOpsRequest, errorCodeOf, type AzureDevOpsCredentialType } from '../transport';
+import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
+import { buildOutputItem, ticketOutput } from './output';
+import { dedupStateOf, storeDedupState } from './state';
+import { resolveTriggerTarget } from './target';
+import { authenticateDelivery, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
+
+interface FetchedWorkItem {
+	id?: number;
+	rev?: number;
+	fields?: Record<string, unknown>;
+	relations?: WorkItemRelation[];
+}
+
+function reply(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	const response = context.getResponseObject();
+	response.status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+function replyError(context: IWebhookFunctions, error: ConnectorError, status?: number): IWebhookResponseData {
+	return reply(context, status ?? error.httpStatus ?? 400, { code: error.code, message: error.message });
+}
+
+function ignored(context: IWebhookFunctions, reason: string, extra: IDataObject = {}): IWebhookResponseData {
+	// 200, so that Azure DevOps neither retries nor puts the subscription on probation.
+	return reply(context, 200, { received: true, accepted: false, reason, ...extra });
+}
+
+/** The trigger's webhook(): never throws. */
+export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	try {
+		return await processDelivery(this);
+	} catch (error) {
+		const spec = ERROR_CATALOGUE.webhookConfigurationInvalid;
+		const fault = configurationFault(error);
+		const message = fault
+			? fault.message
+			: formatErrorMessage(spec.code, undefined, 'The delivery could not be processed because of an internal error.', spec.fix);
+		this.logger.error(`Azure DevOps Connector Trigger: ${message}`);
+		try {
+			return reply(this, spec.httpStatus, { code: fault ? fault.code : spec.code, message });
+		} catch {
+			return { noWebhookResponse: true };
+		}
+	}
+}
+
+async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	let config: TriggerConfig;
+	try {
+		config = readTriggerConfig(context);
+	} catch (error) {
+		const fault = configurationFault(error);
+		const spec = ERROR_CATALOGUE.webhookConfigurationInvalid;
+		const problem = fault ? `The trigger's settings are invalid: ${fault.message}` : 'The trigger\'s settings could not be read.';
+		context.logger.error(`Azure DevOps Connector Trigger: ${problem}`);
+		return reply(context, spec.httpStatus, {
+			code: spec.code,
+			message: formatErrorMessage(spec.code, undefined, problem, spec.fix),
+		});
+	}
+
+	// 1. Who sent it: checked before the body is even parsed.
+	const staticData = context.getWorkflowStaticData('node');
+	let credentialSecret: WebhookSecret | undefined;
+	if (config.deliveryAuthentication === 'credential') {
+		try {
+			credentialSecret = secretFromCredential(await context.getCredentials(WEBHOOK_SECRET_CREDENTIAL));
+		} catch (error) {
+			const connectorError =
+				error instanceof ConnectorError
+					? error
+					: new ConnectorError('webhookCredentialIncomplete', 'The Service Hook Secret credential could not be read.', {
+							field: 'Credential',
+						});
+			return replyError(context, connectorError, 401);
+		}
+	}
+	const auth = authenticateDelivery(config.deliveryAuthentication, context.getHeaderData() as HeaderBag, {
+		credentialSecret,
+		staticData,
+	});
+	if (!auth.ok) return replyError(context, auth.error, 401);
+
+	// 2. What it is.
+	let delivery: ParsedDelivery;
+	try {
+		delivery = parseServiceHookDelivery(parseDeliveryBody(rawBodyOf(context)));
+	} catch (error) {
+		const connectorError =
+			error instanceof ConnectorError
+				? error
+				: new ConnectorError('deliveryMalformed', 'The body could not be read.', { field: 'body' });
+		return replyError(context, connectorError, connectorError.httpStatus ?? 400);
+	}
+
+	if (!config.events.includes(delivery.eventType)) {
+		return ignored(context, `The trigger does not listen to ${delivery.eventType} events.`);
+	}
+
+	// 3. Repeats and stale revisions, before any request is spent on them.
+	const identity: DeliveryIdentity = {
+		notificationId: delivery.notificationId,
+		workItemKey: workItemKey(delivery.eventType, delivery.workItemId),
+		revision: delivery.revision,
+	};
+	const dedup = dedupStateOf(staticData);
+	const verdict = checkDelivery(dedup, identity);
+	if (verdict.verdict === 'duplicate') {
+		return ignored(context, `Notification ${verdict.notificationId} was already received.`, { duplicate: true });
+	}
+	if (verdict.verdict === 'stale') {
+		return ignored(
+			context,
+			`Revision ${verdict.revision} of work item ${delivery.workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
+			{ duplicate: true },
+		);
+	}
+
+	// 4. Fill in what a Minimal/None delivery lacks, when allowed.
+	const canFetch = config.authentication !== 'none' && config.fetchWorkItem;
+	let fetched: FetchedWorkItem | undefined;
+	let fetchProblem: string | undefined;
+	const fetchOnce = async (): Promise<void> => {
+		if (fetched || fetchProblem) return;
+		const result = await fetchWorkItem(context, config, delivery);
+		if ('problem' in result) fetchProblem = result.problem;
+		else fetched = result.workItem;
+	};
+	if (delivery.resourceDetails !== 'all' && canFetch && delivery.eventType !== 'workitem.deleted') await fetchOnce();
+	const view = mergedView(delivery, fetched);
+
+	// 5. Filters (also applied here: a subscription made by hand may send more than it should).
+	const filteredOut = filterReason(config, view, delivery.eventType);
+	if (filteredOut) return ignored(context, filteredOut);
+
+	// 6. The ticket state.
+	const ticketState = mapDevOpsState(config.stateMap, view.state.new);
+	if (config.onlyMappedStates && ticketState === null) {
+		return ignored(context, `Azure DevOps state "${view.state.new ?? ''}" maps to no ticket state.`);
+	}
+
+	// 7. The ticket.
+	let reference: TicketReference = readTicketReference(view, config.ticketReference);
+	if (reference.id === null && !fetched && view.relations === null && canFetch && delivery.eventType !== 'workitem.deleted') {
+		await fetchOnce();
+		if (fetched) {
+			Object.assign(view, mergedView(delivery, fetched));
+			reference = readTicketReference(view, config.ticketReference);
+		}
+	}
+	const reason = reference.id === null ? whyNoTicket(config, delivery, view, canFetch, fetchProblem) : undefined;
+
+	// 8. Remember it (one assignment), then start the workflow.
+	storeDedupState(staticData, recordDelivery(dedup, identity));
+	const item = buildOutputItem(
+		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags },
+		ticketOutput(reference, ticketState, reason),
+		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
+	);
+	return {
+		webhookResponse: { received: true, accepted: true },
+		workflowData: [[{ json: item }]],
+	};
+}
+
+function rawBodyOf(context: IWebhookFunctions): string | Uint8Array | object | undefined {
+	const request = context.getRequestObject() as unknown as { rawBody?: unknown; body?: unknown };
+	const raw = request.rawBody;
+	if (raw instanceof Uint8Array && raw.length > 0) return raw;
+	if (typeof raw === 'string' && raw !== '') return raw;
+	const body = context.getBodyData() as unknown;
+	if (body === undefined || body === null) return undefined;
+	if (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0) return undefined;
+	return typeof body === 'string' || typeof body === 'object' ? body : String(body);
+}
+
+/** The state as emitted: `changed` is null when the delivery did not say (Minimal details of an update). */
+interface ViewState {
+	old: string | null;
+	new: string | null;
+	changed: boolean | null;
+}
+
+interface View {
+	workItemType: string | null;
+	project: string | null;
+	areaPath: string | null;
+	state: ViewState;
+	fields: Record<string, unknown>;
+	tags: string[];
+	relations: WorkItemRelation[] | null;
+}
+
+function mergedView(delivery: ParsedDelivery, fetched: FetchedWorkItem | undefined): View {
+	const fields = fetched?.fields ? { ...delivery.fields, ...fetched.fields } : delivery.fields;
+	const text = (name: string): string | null => (typeof fields[name] === 'string' ? (fields[name] as string) : null);
+	const state: ViewState = { ...delivery.state };
+	if (state.new === null && fetched) {
+		state.new = text('System.State');
+		if (delivery.eventType === 'workitem.updated') {
+			// A Minimal delivery does not say what changed: the state before is unknown, and so is whether it changed.
+			if (delivery.changedFields.length === 0) state.changed = null;
+		} else {
+			state.old = delivery.eventType === 'workitem.created' ? null : state.new;
+			state.changed = delivery.eventType === 'workitem.created' && state.new !== null;
+		}
+	}
+	return {
+		workItemType: delivery.workItemType ?? text('System.WorkItemType'),
+		project: delivery.project ?? text('System.TeamProject'),
+		areaPath: delivery.areaPath ?? text('System.AreaPath'),
+		state,
+		fields,
+		tags: fetched?.fields ? splitTags(fields['System.Tags']) : delivery.tags,
+		relations: fetched ? (fetched.relations ?? []) : delivery.relations,
+	};
+}
+
+function projectNameOf(config: TriggerConfig): string | null {
+	const value = String(config.project?.value ?? '').trim();
+	if (value === '') return null;
+	if (!/^https?:\/\//i.test(value)) return value;
+	try {
+		return parseAzureDevOpsUrl(value, { allowHttp: true, requireProject: true }).project ?? null;
+	} catch {
+		return null;
+	}
+}
+
+const same = (a: string, b: string): boolean => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+
+/** Why the event is not wanted, or undefined. Values the delivery does not reveal do not filter. */
+function filterReason(config: TriggerConfig, view: View, eventType: string): string | undefined {
+	for (const wanted of [projectNameOf(config), config.filters.projectName || null]) {
+		if (wanted && view.project !== null && !same(view.project, wanted)) {
+			return `The work item belongs to project "${view.project}", not "${wanted}".`;
+		}
+	}
+	const types = config.filters.workItemTypes;
+	if (types.length > 0 && view.workItemType !== null && !types.some((type) => same(type, view.workItemType as string))) {
+		return `Work item type "${view.workItemType}" is not one of ${types.join(', ')}.`;
+	}
+	const area = config.filters.areaPath.replace(/\\+$/, '');
+	if (area !== '' && view.areaPath !== null) {
+		const path = view.areaPath.toLowerCase();
+		const prefix = area.toLowerCase();
+		if (path !== prefix && !path.startsWith(`${prefix}\\`)) {
+			return `Area path "${view.areaPath}" is not under "${area}".`;
+		}
+	}
+	if (config.onlyStateChanges && eventType === 'workitem.updated' && view.state.changed === false && stateKnown(view)) {
+		return 'System.State did not change.';
+	}
+	return undefined;
+}
+
+/** Whether the delivery revealed the state at all (a None-details update without a fetch does not). */
+function stateKnown(view: View): boolean {
+	return view.state.old !== null || view.state.new !== null;
+}
+
+async function fetchWorkItem(
+	context: IWebhookFunctions,
+	config: TriggerConfig,
+	delivery: ParsedDelivery,
+): Promise<{ workItem: FetchedWorkItem } | { problem: string }> {
+	const spec = ERROR_CATALOGUE.workItemFetchFailed;
+	try {
+		const credentialType = config.authentication as AzureDevOpsCredentialType;
+		let organizationUrl: string | null = null;
+		if (config.project) {
+			organizationUrl = (await resolveTriggerTarget(context, credentialType, config.project)).organizationUrl;
+		}
+		organizationUrl ??= delivery.organizationUrl;
+		if (!organizationUrl) {
+			return {
+				problem: formatErrorMessage(spec.code, undefined, 'The delivery does not say which organization it comes from.', spec.fix),
+			};
+		}
+		const response = await azureDevOpsRequest.call(context, credentialType, {
+			method: 'GET',
+			organizationUrl,
+			path: apiPath('_apis', 'wit', 'workitems', delivery.workItemId),
+			query: { $expand: 'relations' },
+			// Azure DevOps waits for the answer to a delivery: keep the detour short.
+			retry: { maxAttempts: 2, maxTotalWaitMs: 2000 },
+			timeoutMs: 10_000,
+		});
+		return { workItem: response.body as unknown as FetchedWorkItem };
+	} catch (error) {
+		const code = errorCodeOf(error);
+		const message = error instanceof Error ? error.message : String(error);
+		return {
+			problem: formatErrorMessage(
+				spec.code,
+				undefined,
+				`Reading work item ${delivery.workItemId} failed${code ? ` (${code})` : ''}: ${message.replace(/^\[AZDC-\d{4}\]\s*/, '')}`,
+				spec.fix,
+			),
+		};
+	}
+}
+
+function whyNoTicket(
+	config: TriggerConfig,
+	delivery: ParsedDelivery,
+	view: View,
+	canFetch: boolean,
+	fetchProblem: string | undefined,
+): string {
+	if (fetchProblem) return fetchProblem;
+	const reference =
+		config.ticketReference.mode === 'field'
+			? `field ${config.ticketReference.field ?? ''}`
+			: `tag "${config.ticketReference.tagPrefix ?? 'Ticket:'}<id>"`;
+	if (Object.keys(view.fields).length === 0 && !canFetch) {
+		return `The delivery carries no fields (Resource details to send: ${delivery.resourceDetails}) and the trigger may not read the work item (no credential, or "Fetch Work Item When Needed" is off).`;
+	}
+	return `The work item carries no ticket reference (${reference}, or a hyperlink "Service desk ticket <id>"); it was probably not created by Create From Ticket.`;
+}
