@@ -7,9 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import {
+	authenticateForOrganization,
 	parseOrganizationTokens,
-	requestTargetUrl,
-	selectTokenForUrl,
 } from '../nodes/AzureDevOpsConnector/connector/organizationTokens';
 
 /** One Azure DevOps organization (or Server collection) and its Personal Access Token. */
@@ -66,13 +65,7 @@ export class AzureDevOpsApi implements ICredentialType {
 			String(credentials.accessToken ?? ''),
 			{ allowHttp: credentials.allowHttp === true },
 		);
-		const { token } = selectTokenForUrl([entry], requestTargetUrl(requestOptions));
-		return {
-			...requestOptions,
-			// Azure DevOps takes a PAT as Basic auth with an empty user name.
-			auth: { username: '', password: token },
-			headers: { ...requestOptions.headers, 'X-TFS-FedAuthRedirect': 'Suppress' },
-		};
+		return authenticateForOrganization([entry], requestOptions);
 	}
 
 	test: ICredentialTestRequest = {

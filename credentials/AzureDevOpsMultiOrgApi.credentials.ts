@@ -6,9 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 import {
+	authenticateForOrganization,
 	parseOrganizationTokens,
-	requestTargetUrl,
-	selectTokenForUrl,
 } from '../nodes/AzureDevOpsConnector/connector/organizationTokens';
 
 /**
@@ -69,12 +68,7 @@ export class AzureDevOpsMultiOrgApi implements ICredentialType {
 			String(credentials.accessTokens ?? ''),
 			{ allowHttp: credentials.allowHttp === true },
 		);
-		const { token } = selectTokenForUrl(entries, requestTargetUrl(requestOptions));
-		return {
-			...requestOptions,
-			auth: { username: '', password: token },
-			headers: { ...requestOptions.headers, 'X-TFS-FedAuthRedirect': 'Suppress' },
-		};
+		return authenticateForOrganization(entries, requestOptions);
 	}
 
 	// No declarative `test` here: n8n would run it instead of the nodes' `testedBy` function

@@ -1,5 +1,6 @@
 import { ConnectorError } from '../../nodes/AzureDevOpsConnector/connector/errors';
 import {
+	authenticateForOrganization,
 	checkTokenIndex,
 	parseOrganizationTokens,
 	requestTargetUrl,
@@ -57,6 +58,24 @@ describe('a credential with tokens for two organizations, in the seed\'s comma-s
 		expect(() => checkTokenIndex(entries, 1, 'https://dev.azure.com/contoso')).not.toThrow();
 		expect(codeOf(() => checkTokenIndex(entries, 0, 'https://dev.azure.com/contoso'))).toBe('AZDC-4006');
 		expect(codeOf(() => checkTokenIndex(entries, 2, 'https://dev.azure.com/contoso'))).toBe('AZDC-1021');
+	});
+});
+
+describe('what a credential adds to a request', () => {
+	const entries = parseOrganizationTokens('https://dev.azure.com/fabrikam\nhttps://dev.azure.com/contoso', `${CANARY_A},${CANARY_B}`);
+
+	it('adds the organization\'s token as Basic auth with an empty user, keeps the request\'s own headers, and asks for 401 instead of a sign-in redirect', () => {
+		const request = { url: 'https://dev.azure.com/contoso/_apis/projects', headers: { Accept: 'application/json' } };
+		expect(authenticateForOrganization(entries, request)).toEqual({
+			url: request.url,
+			auth: { username: '', password: CANARY_B },
+			headers: { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
+		});
+		expect(request).toEqual({ url: request.url, headers: { Accept: 'application/json' } });
+	});
+
+	it('adds nothing to a request for another organization: it throws before the request can be sent', () => {
+		expect(codeOf(() => authenticateForOrganization(entries, { url: 'https://dev.azure.com/northwind/_apis' }))).toBe('AZDC-4001');
 	});
 });
 

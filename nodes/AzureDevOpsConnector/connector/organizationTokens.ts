@@ -104,6 +104,31 @@ export function selectTokenForUrl(entries: readonly OrganizationToken[], targetU
 	return match;
 }
 
+/** Request options as n8n passes them to a credential's authenticate(): only the parts the binding reads or sets. */
+export interface AuthenticatableRequest {
+	url?: unknown;
+	baseURL?: unknown;
+	uri?: unknown;
+	headers?: Record<string, unknown>;
+}
+
+/**
+ * Adds the token of the request's organization to a request (Basic auth with an empty user name, as Azure DevOps
+ * takes a PAT), and asks Azure DevOps to answer 401 instead of redirecting to a sign-in page. Throws, before anything
+ * is sent, when no token of the credential belongs to the request's organization.
+ */
+export function authenticateForOrganization<T extends AuthenticatableRequest>(
+	entries: readonly OrganizationToken[],
+	request: T,
+): T & { auth: { username: string; password: string } } {
+	const { token } = selectTokenForUrl(entries, requestTargetUrl(request));
+	return {
+		...request,
+		auth: { username: '', password: token },
+		headers: { ...request.headers, 'X-TFS-FedAuthRedirect': 'Suppress' },
+	};
+}
+
 /** Checks that the seed's AccessToken index picks a token of the organization the settings URL names. */
 export function checkTokenIndex(entries: readonly OrganizationToken[], index: number, organizationUrl: string): void {
 	const entry = entries[index];
