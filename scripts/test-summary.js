@@ -35,5 +35,6 @@ for (const file of files) {
 	// A suite that fails to load runs no test, but it is a failure all the same.
 	suitesFailed += report.numRuntimeErrorTestSuites || 0;
 }
+if (files.length === 0) console.log('no jest JSON report was written: the test command did not get as far as running jest');
 if (suitesFailed > 0) console.log(`test suites that failed to run: ${suitesFailed}`);
 console.log(`tests: ${passed} passed, ${failed + suitesFailed} failed, ${skipped} skipped`);
