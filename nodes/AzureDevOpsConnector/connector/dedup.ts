@@ -21,6 +21,8 @@ export interface DedupLimits {
 
 export const DEFAULT_DEDUP_LIMITS: DedupLimits = { notifications: 500, workItems: 2000 };
 
+const isSafeInteger = Number.isSafeInteger;
+
 /** Longest notification key kept; longer ids are cut (Azure DevOps sends integers). */
 const MAX_KEY_LENGTH = 40;
 
@@ -37,6 +39,20 @@ export type DedupVerdict =
 	| { verdict: 'duplicate'; notificationId: string }
 	| { verdict: 'stale'; revision: number; lastRevision: number };
 
+/**
+ * Windows this module built itself (by reading and repairing, or by recording a delivery) and therefore knows to be
+ * well formed. Neither this module nor the trigger ever changes a window in place, so reading one of them again (the
+ * window the previous delivery stored, while the workflow stays loaded) needs no second pass over its thousands of
+ * entries. A window that comes from anywhere else (static data loaded from the database, a hand edit) is not in here
+ * and is checked entry by entry as before.
+ */
+const wellFormed = new WeakSet<object>();
+
+function trusted(state: DedupState): DedupState {
+	wellFormed.add(state);
+	return state;
+}
+
 /** An empty window. */
 export function emptyDedupState(): DedupState {
 	return { v: 1, n: [], w: [] };
@@ -48,6 +64,11 @@ export function emptyDedupState(): DedupState {
  */
 export function readDedupState(raw: unknown): DedupState {
 	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return emptyDedupState();
+	if (wellFormed.has(raw)) {
+		// Read back a second time: the workflow stays loaded, so lookups by key pay off from here on.
+		indexWindow(raw as DedupState);
+		return raw as DedupState;
+	}
 	const candidate = raw as { v?: unknown; n?: unknown; w?: unknown };
 	if (candidate.v !== 1) return emptyDedupState();
 	const n = Array.isArray(candidate.n)
@@ -55,15 +76,17 @@ export function readDedupState(raw: unknown): DedupState {
 		: [];
 	const w: Array<string | number> = [];
 	if (Array.isArray(candidate.w)) {
-		for (let i = 0; i + 1 < candidate.w.length; i += 2) {
-			const key = candidate.w[i];
-			const revision = candidate.w[i + 1];
-			if (typeof key === 'string' && typeof revision === 'number' && Number.isSafeInteger(revision)) {
+		const stored = candidate.w as unknown[];
+		const length = stored.length;
+		for (let i = 0; i + 1 < length; i += 2) {
+			const key = stored[i];
+			const revision = stored[i + 1];
+			if (typeof key === 'string' && typeof revision === 'number' && isSafeInteger(revision)) {
 				w.push(key, revision);
 			}
 		}
 	}
-	return { v: 1, n, w };
+	return trusted({ v: 1, n, w });
 }
 
 /** The key a work item is ordered under: one sequence per event family, so a comment and an update of the same revision are both kept. */
@@ -93,15 +116,42 @@ function indexOfKey(w: ReadonlyArray<string | number>, key: string): number {
 	return -1;
 }
 
+/**
+ * Lookups by key for a window that stays in memory (see readDedupState): the notification keys and the last revision
+ * per work item key. Only windows without repeated keys get one (hand-edited data may repeat them; those keep the
+ * plain scans). An index moves with the window: recordDelivery hands it on to the window it returns, updated.
+ */
+interface WindowIndex {
+	notifications: Set<string>;
+	revisions: Map<string, number>;
+}
+const indexes = new WeakMap<DedupState, WindowIndex>();
+
+function indexWindow(state: DedupState): void {
+	if (indexes.has(state)) return;
+	const notifications = new Set(state.n);
+	const revisions = new Map<string, number>();
+	for (let i = 0; i + 1 < state.w.length; i += 2) revisions.set(state.w[i] as string, state.w[i + 1] as number);
+	if (notifications.size !== state.n.length || revisions.size * 2 !== state.w.length) return;
+	indexes.set(state, { notifications, revisions });
+}
+
 function findRevision(state: DedupState, key: string): number | undefined {
+	const index = indexes.get(state);
+	if (index) return index.revisions.get(key);
 	const at = indexOfKey(state.w, key);
 	return at === -1 ? undefined : (state.w[at + 1] as number);
+}
+
+function hasNotification(state: DedupState, key: string): boolean {
+	const index = indexes.get(state);
+	return index ? index.notifications.has(key) : state.n.includes(key);
 }
 
 /** Decides whether a delivery is new, a repeat of one already accepted, or older than the last one accepted. */
 export function checkDelivery(state: DedupState, delivery: DeliveryIdentity): DedupVerdict {
 	const key = notificationKey(delivery.notificationId);
-	if (key !== null && state.n.includes(key)) return { verdict: 'duplicate', notificationId: key };
+	if (key !== null && hasNotification(state, key)) return { verdict: 'duplicate', notificationId: key };
 	if (delivery.workItemKey !== null && delivery.revision !== null) {
 		const last = findRevision(state, delivery.workItemKey);
 		if (last !== undefined && delivery.revision <= last) {
@@ -117,19 +167,36 @@ export function recordDelivery(
 	delivery: DeliveryIdentity,
 	limits: DedupLimits = DEFAULT_DEDUP_LIMITS,
 ): DedupState {
+	// The index, if any, is taken over by the new window (the old one falls back to plain scans).
+	const index = indexes.get(state);
+	if (index) indexes.delete(state);
+
 	const n = state.n.slice();
 	const key = notificationKey(delivery.notificationId);
-	if (key !== null && !n.includes(key)) n.push(key);
-	if (n.length > limits.notifications) n.splice(0, n.length - limits.notifications);
+	if (key !== null && !(index ? index.notifications.has(key) : n.includes(key))) {
+		n.push(key);
+		index?.notifications.add(key);
+	}
+	if (n.length > limits.notifications) {
+		const dropped = n.splice(0, n.length - limits.notifications);
+		if (index) for (const old of dropped) index.notifications.delete(old);
+	}
 
 	let w = state.w;
 	if (delivery.workItemKey !== null && delivery.revision !== null) {
 		w = state.w.slice();
-		const at = indexOfKey(w, delivery.workItemKey);
+		const known = index ? index.revisions.has(delivery.workItemKey) : true;
+		const at = known ? indexOfKey(w, delivery.workItemKey) : -1;
 		if (at !== -1) w.splice(at, 2);
 		w.push(delivery.workItemKey, delivery.revision);
+		index?.revisions.set(delivery.workItemKey, delivery.revision);
 		const excess = w.length / 2 - limits.workItems;
-		if (excess > 0) w.splice(0, excess * 2);
+		if (excess > 0) {
+			const dropped = w.splice(0, excess * 2);
+			if (index) for (let i = 0; i < dropped.length; i += 2) index.revisions.delete(dropped[i] as string);
+		}
 	}
-	return { v: 1, n, w };
+	const recorded = trusted({ v: 1, n, w });
+	if (index) indexes.set(recorded, index);
+	return recorded;
 }

@@ -1,8 +1,8 @@
 /**
  * The trigger's parameters, read once per delivery. n8n 2.x evaluates a community node's expressions in an isolated
- * VM, so every getNodeParameter call costs: parameters are taken from the node as stored, and only those that hold
- * an expression are evaluated. Work that depends only on the parameters (the state map) is compiled once and cached
- * by their values.
+ * VM, so every evaluating getNodeParameter call costs: parameters are taken from the node as stored (getNodeParameter
+ * with `rawExpressions`, which neither evaluates nor copies), and only those that hold an expression are evaluated.
+ * Work that depends only on the parameters (the state map) is compiled once and cached by their values.
  */
 import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
 
@@ -55,18 +55,26 @@ export function holdsExpression(value: unknown, depth = 0): boolean {
 	return Object.values(value as Record<string, unknown>).some((entry) => holdsExpression(entry, depth + 1));
 }
 
-/** Reads the named parameters, evaluating only the ones that hold an expression. */
+/** Stands in for "not stored": getNodeParameter throws when both the value and the fallback are undefined. */
+const NOT_STORED: IDataObject = Object.freeze({}) as IDataObject;
+
+/**
+ * Reads the named parameters, evaluating only the ones that hold an expression. The stored values are taken with
+ * `rawExpressions`, which hands back the node's own value as it is: no expression engine, and none of the deep copy
+ * of the whole node that getNode() makes on every call. Those values belong to the node, so nothing here or in the
+ * callers may change them.
+ */
 export function readParameters(context: ParameterContext, names: readonly string[]): IDataObject {
-	const stored = (context.getNode().parameters ?? {}) as IDataObject;
 	const values: IDataObject = {};
 	for (const name of names) {
-		const raw = stored[name];
+		let raw = context.getNodeParameter(name, NOT_STORED, { rawExpressions: true }) as unknown;
+		if (raw === NOT_STORED) raw = undefined;
 		if (raw === undefined) {
 			values[name] = DEFAULTS[name];
 		} else if (holdsExpression(raw)) {
 			values[name] = context.getNodeParameter(name, DEFAULTS[name]) as IDataObject[string];
 		} else {
-			values[name] = raw;
+			values[name] = raw as IDataObject[string];
 		}
 	}
 	return values;
@@ -249,7 +257,8 @@ function locatorOf(value: unknown): INodeParameterResourceLocator | null {
 	if (typeof value === 'string') return value.trim() === '' ? null : { __rl: true, mode: 'name', value };
 	if (value && typeof value === 'object' && 'value' in value) {
 		const locator = value as INodeParameterResourceLocator;
-		return String(locator.value ?? '').trim() === '' ? null : locator;
+		// A copy: the stored locator belongs to the node (see readParameters).
+		return String(locator.value ?? '').trim() === '' ? null : { ...locator };
 	}
 	return null;
 }
