@@ -4,10 +4,7 @@ import * as path from 'path';
 import { compileAttributeMap } from '../../nodes/AzureDevOpsConnector/connector/attributeMap';
 import { ConnectorErrors } from '../../nodes/AzureDevOpsConnector/connector/errors';
 import type { ConnectorError } from '../../nodes/AzureDevOpsConnector/connector/errors';
-import {
-	lineAndColumn,
-	parseConnectorSettings,
-} from '../../nodes/AzureDevOpsConnector/connector/settings';
+import { lineAndColumn, parseConnectorSettings, parseStateMappingSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
 import type { ConnectorSettingsOptions } from '../../nodes/AzureDevOpsConnector/connector/settings';
 
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, '../fixtures/settings', name), 'utf8');
@@ -409,5 +406,39 @@ describe('line and column of a position', () => {
 		expect(lineAndColumn(text, text.indexOf('d'))).toEqual({ line: 2, column: 2 });
 		expect(lineAndColumn(text, text.indexOf('e'))).toEqual({ line: 3, column: 1 });
 		expect(lineAndColumn(text, text.indexOf('h'))).toEqual({ line: 4, column: 2 });
+	});
+});
+
+describe('the trigger reads only the states from the same settings', () => {
+	const codes = (fn: () => unknown): string[] => {
+		try {
+			fn();
+		} catch (error) {
+			return (error as ConnectorErrors).errors.map((fault) => fault.code);
+		}
+		return [];
+	};
+
+	it('takes the seed\'s document as it is and returns the three states', () => {
+		expect(parseStateMappingSettings(fixture('seed-example.json'))).toEqual({
+			beginState: 'Synchronization to DevOps',
+			endState: 'Return from DevOps',
+			workItemEndState: 'Closed',
+			warnings: [],
+		});
+	});
+
+	it('does not care about Create From Ticket\'s parts: a document with only the two states is enough', () => {
+		expect(parseStateMappingSettings({ endState: 'Return from DevOps', WorkItemEndState: 'Closed' })).toMatchObject({
+			endState: 'Return from DevOps',
+			workItemEndState: 'Closed',
+		});
+		expect(codes(() => parseStateMappingSettings({ URL: 'http://x', EndState: 'Back', WorkItemEndState: 'Done' }))).toEqual([]);
+	});
+
+	it('still reports the faults that concern it, all at once', () => {
+		expect(codes(() => parseStateMappingSettings({ EndState: ' ' }))).toEqual(['AZDC-1041', 'AZDC-1042']);
+		expect(codes(() => parseStateMappingSettings('{"EndState": "Back",}'))).toEqual(['AZDC-1001']);
+		expect(codes(() => parseStateMappingSettings({ ConnectorType: 'Jira', EndState: 'Back', WorkItemEndState: 'Done' }))).toEqual(['AZDC-1004']);
 	});
 });

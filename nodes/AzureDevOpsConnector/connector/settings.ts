@@ -66,20 +66,23 @@ const SETTING_BY_FOLDED_NAME = new Map<string, SettingName>(SETTING_NAMES.map((n
 
 const MAX_NESTING = 64;
 
-/** Reads and checks Connector Settings given as JSON text or as an object; throws ConnectorErrors listing every fault. */
-export function parseConnectorSettings(
-	input: unknown,
-	options: ConnectorSettingsOptions = {},
-): ConnectorSettings {
-	const faults: ConnectorError[] = [];
-	const warnings: string[] = [];
+type SettingValues = Map<SettingName, { key: string; value: unknown }>;
 
+interface SettingsDocument {
+	values: SettingValues;
+	scanned: ScannedDocument | undefined;
+	/** Adds to a message a hint that an unknown key looks like a misspelling of this setting. */
+	misspeltHint(name: SettingName): string;
+}
+
+/** The document phase both nodes share: JSON, setting names in any spelling, duplicates, unknown keys, ConnectorType. */
+function readSettingsDocument(input: unknown, faults: ConnectorError[], warnings: string[]): SettingsDocument {
 	const document = readDocument(input);
 	if (document instanceof ConnectorError) throw new ConnectorErrors([document]);
 	const { root, scanned } = document;
 
 	// Collect the settings under their canonical names; setting names are matched ignoring case, spaces, "_" and "-".
-	const values = new Map<SettingName, { key: string; value: unknown }>();
+	const values: SettingValues = new Map();
 	const unknownKeys: string[] = [];
 	for (const key of Object.keys(root)) {
 		const name = SETTING_BY_FOLDED_NAME.get(foldSettingName(key));
@@ -126,6 +129,18 @@ export function parseConnectorSettings(
 	};
 
 	checkConnectorType(values.get('ConnectorType')?.value, faults);
+	return { values, scanned, misspeltHint };
+}
+
+/** Reads and checks Connector Settings given as JSON text or as an object; throws ConnectorErrors listing every fault. */
+export function parseConnectorSettings(
+	input: unknown,
+	options: ConnectorSettingsOptions = {},
+): ConnectorSettings {
+	const faults: ConnectorError[] = [];
+	const warnings: string[] = [];
+	const { values, scanned, misspeltHint } = readSettingsDocument(input, faults, warnings);
+
 
 	const location = readLocation(values.get('URL')?.value, options, faults, misspeltHint('URL'));
 	const tokenIndex = readTokenIndex(values.get('AccessToken')?.value, options.tokenCount, faults);
@@ -182,6 +197,26 @@ export function parseConnectorSettings(
 		workItemEndState,
 		warnings,
 	};
+}
+
+/** The settings the trigger maps states with; URL, AccessToken and AttributeMap are Create From Ticket's and not read. */
+export interface StateMappingSettings {
+	beginState: string | undefined;
+	endState: string | undefined;
+	workItemEndState: string | undefined;
+	warnings: string[];
+}
+
+/** Reads the state settings (EndState and WorkItemEndState required) from the same document Create From Ticket takes. */
+export function parseStateMappingSettings(input: unknown): StateMappingSettings {
+	const faults: ConnectorError[] = [];
+	const warnings: string[] = [];
+	const { values } = readSettingsDocument(input, faults, warnings);
+	const beginState = readState('BeginState', 'beginStateEmpty', values, false, faults, warnings);
+	const endState = readState('EndState', 'endStateEmpty', values, true, faults, warnings);
+	const workItemEndState = readState('WorkItemEndState', 'workItemEndStateEmpty', values, true, faults, warnings);
+	if (faults.length > 0) throw new ConnectorErrors(faults);
+	return { beginState, endState, workItemEndState, warnings };
 }
 
 interface ReadDocument {

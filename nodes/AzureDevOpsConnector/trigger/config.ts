@@ -6,8 +6,8 @@
  */
 import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
 
-import { ConnectorError, ConnectorErrors } from '../connector/errors';
-import { parseConnectorSettings } from '../connector/settings';
+import { ConnectorError } from '../connector/errors';
+import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
 import type { TicketReferenceOptions } from '../connector/ticketReference';
 import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType } from '../connector/types';
@@ -133,45 +133,10 @@ export function cachedStateMap(input: {
 	return compiled;
 }
 
-/** Faults of the settings that concern only Create From Ticket (project, token, AttributeMap), not the trigger. */
-const ACTION_ONLY_CODES = new Set([
-	'AZDC-1010', 'AZDC-1011', 'AZDC-1012', 'AZDC-1013', 'AZDC-1020', 'AZDC-1021', 'AZDC-1030', 'AZDC-1031',
-	'AZDC-1032', 'AZDC-1033', 'AZDC-1034', 'AZDC-1035', 'AZDC-1040',
-]);
-
-/**
- * EndState and WorkItemEndState from Connector Settings. The settings are checked by the same parser as in Create From
- * Ticket; faults in parts only Create From Ticket uses (URL, AttributeMap, ...) do not stop the trigger, which then
- * reads the two states from the document itself.
- */
+/** EndState and WorkItemEndState from Connector Settings, read by the same parser as Create From Ticket uses. */
 export function endStatesFromSettings(input: string | object): { workItemEndState?: string; endState?: string } {
-	let settings: ReturnType<typeof parseConnectorSettings> | undefined;
-	let failure: unknown;
-	try {
-		settings = parseConnectorSettings(input, { allowHttp: true, require: { workItemEndState: true, endState: true } });
-	} catch (error) {
-		failure = error;
-	}
-	if (settings) return { workItemEndState: settings.workItemEndState, endState: settings.endState };
-	if (!(failure instanceof ConnectorErrors)) throw failure;
-	const relevant = failure.errors.filter((fault) => !ACTION_ONLY_CODES.has(fault.code));
-	if (relevant.length > 0) throw new ConnectorErrors(relevant);
-	// Only Create From Ticket's parts are faulty, so the document is a JSON object: read the two states from it.
-	let document: Record<string, unknown> = {};
-	try {
-		document = (typeof input === 'string' ? JSON.parse(input.replace(/^\uFEFF/, '')) : input) as Record<string, unknown>;
-	} catch {
-		document = {};
-	}
-	const read = (name: string): string | undefined => {
-		for (const key of Object.keys(document)) {
-			if (key.replace(/[\s_-]/g, '').toLowerCase() !== name) continue;
-			const value = document[key];
-			return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-		}
-		return undefined;
-	};
-	return { workItemEndState: read('workitemendstate'), endState: read('endstate') };
+	const { workItemEndState, endState } = parseStateMappingSettings(input);
+	return { workItemEndState, endState };
 }
 
 function settingsInput(value: unknown): string | object {
