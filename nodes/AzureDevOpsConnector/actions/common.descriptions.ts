@@ -87,3 +87,40 @@ export const workItemLocator: INodeProperties = {
 		},
 	],
 };
+
+/**
+ * How the ticket ID is kept on a work item: one definition for Create From Ticket (which writes it) and the trigger
+ * (which reads it back), so both always offer the same choices under the same names. Entries of an Options
+ * collection, in its alphabetical order.
+ */
+export const ticketReferenceOptions: INodeProperties[] = [
+	{
+		displayName: 'Ticket Field',
+		name: 'ticketField',
+		type: 'string',
+		default: '',
+		placeholder: 'Custom.TicketId',
+		displayOptions: { show: { ticketReference: ['field'] } },
+		description: 'Reference name of the work item field that stores the ticket ID; the same in Create From Ticket and the trigger',
+	},
+	{
+		displayName: 'Ticket Reference',
+		name: 'ticketReference',
+		type: 'options',
+		options: [
+			{ name: 'Tag', value: 'tag', description: 'A tag such as "Ticket:1234"' },
+			{ name: 'Field', value: 'field', description: 'A work item field of your process, e.g. Custom.TicketId' },
+		],
+		default: 'tag',
+		description:
+			'How the ticket ID is recorded on the work item (Create From Ticket writes it, the trigger reads it back together with the hyperlink to the ticket)',
+	},
+	{
+		displayName: 'Ticket Tag Prefix',
+		name: 'tagPrefix',
+		type: 'string',
+		default: 'Ticket:',
+		displayOptions: { show: { ticketReference: ['tag'] } },
+		description: 'Text before the ticket ID in the tag; the same in Create From Ticket and the trigger',
+	},
+];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { ticketReferenceOptions, projectLocator } from '../actions/common.descriptions';
 
-import { projectLocator } from '../actions/common.descriptions';
 
 const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi'] };
 
@@ -275,34 +275,7 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'Whether to start the workflow only for events whose Azure DevOps state maps to a ticket state (others are answered 200 and dropped)',
 			},
-			{
-				displayName: 'Ticket Field',
-				name: 'ticketField',
-				type: 'string',
-				default: '',
-				placeholder: 'Custom.TicketId',
-				displayOptions: { show: { ticketReference: ['field'] } },
-				description: 'Reference name of the work item field that stores the ticket ID (as in Create From Ticket)',
-			},
-			{
-				displayName: 'Ticket Reference',
-				name: 'ticketReference',
-				type: 'options',
-				options: [
-					{ name: 'Tag', value: 'tag', description: 'A tag such as "Ticket:1234"' },
-					{ name: 'Field', value: 'field', description: 'A work item field of your process, e.g. Custom.TicketId' },
-				],
-				default: 'tag',
-				description: 'How Create From Ticket recorded the ticket ID on the work item; the hyperlink to the ticket is read too',
-			},
-			{
-				displayName: 'Ticket Tag Prefix',
-				name: 'tagPrefix',
-				type: 'string',
-				default: 'Ticket:',
-				displayOptions: { show: { ticketReference: ['tag'] } },
-				description: 'Text before the ticket ID in the tag; the same as in Create From Ticket',
-			},
+			...ticketReferenceOptions,
 		],
 	},
 ];

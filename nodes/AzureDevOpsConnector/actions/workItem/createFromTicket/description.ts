@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { ticketReferenceOptions, projectLocator } from '../../common.descriptions';
 
-import { projectLocator } from '../../common.descriptions';
 
 const inParametersMode = { show: { configuration: ['parameters'] } };
 const inSettingsMode = { show: { configuration: ['settingsJson'] } };
@@ -268,35 +268,7 @@ export const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to create the work item without sending Azure DevOps e-mail notifications',
 			},
-			{
-				displayName: 'Ticket Field',
-				name: 'ticketField',
-				type: 'string',
-				default: '',
-				placeholder: 'Custom.TicketId',
-				displayOptions: { show: { ticketReference: ['field'] } },
-				description: 'Reference name of the work item field that stores the ticket ID',
-			},
-			{
-				displayName: 'Ticket Reference',
-				name: 'ticketReference',
-				type: 'options',
-				options: [
-					{ name: 'Tag', value: 'tag', description: 'A tag such as "Ticket:1234"' },
-					{ name: 'Field', value: 'field', description: 'A work item field of your process, e.g. Custom.TicketId' },
-				],
-				default: 'tag',
-				description:
-					'How the ticket ID is recorded on the work item, so the trigger and re-runs can find the ticket again',
-			},
-			{
-				displayName: 'Ticket Tag Prefix',
-				name: 'tagPrefix',
-				type: 'string',
-				default: 'Ticket:',
-				displayOptions: { show: { ticketReference: ['tag'] } },
-				description: 'Text before the ticket ID in the tag; the trigger must use the same prefix',
-			},
+			...ticketReferenceOptions,
 			{
 				displayName: 'Validate Only',
 				name: 'validateOnly',
