@@ -10,7 +10,7 @@ import {
 	fieldPatch,
 	fieldsProperty,
 	flagQuery,
-	splitTags,
+	tagsFromParameter,
 	withWebUrl,
 	workItemApiUrl,
 	writeFlagOptions,
@@ -100,7 +100,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ op: 'add', path: '/fields/System.Title', value: title },
 		...fieldPatch(this, itemIndex, ['System.Title', 'System.WorkItemType', 'System.Tags']),
 	];
-	const tags = splitTags(this.getNodeParameter('tags', itemIndex, ''));
+	const tags = tagsFromParameter(this.getNodeParameter('tags', itemIndex, ''));
 	if (tags.length > 0) patch.push({ op: 'add', path: '/fields/System.Tags', value: tags.join('; ') });
 
 	const parent = String(options.parentWorkItem ?? '').trim();

@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { apiPath, azureDevOpsRequest } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
 import { resolveProject } from '../target';
-import { requireWorkItemId, withWebUrl } from './operationHelpers';
+import { requireWorkItemId, withWebUrl, workItemReadQuery } from './operationHelpers';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -44,14 +44,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const target = await resolveProject(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as { fields?: string; includeRelations?: boolean };
-	const fields = (options.fields ?? '')
-		.split(',')
-		.map((field) => field.trim())
-		.filter(Boolean);
-	const query: IDataObject = {};
-	// The API refuses `fields` together with `$expand`, so relations are only asked for when no field list is given.
-	if (fields.length > 0) query.fields = fields.join(',');
-	else query.$expand = options.includeRelations === false ? 'none' : 'relations';
+	const query = workItemReadQuery(options, true);
 
 	const response = await azureDevOpsRequest.call(this, target.credentialType, {
 		method: 'GET',

@@ -91,8 +91,11 @@ export function fieldPatch(
 	return patch;
 }
 
-/** Tags from a parameter: separated by commas or semicolons, trimmed, duplicates (case-insensitive) dropped. */
-export function splitTags(value: unknown): string[] {
+/**
+ * Tags a user typed (or a System.Tags value): separated by commas or semicolons, trimmed, duplicates (case-insensitive)
+ * dropped. Not the core's `splitTags`, which reads a delivery's System.Tags as Azure DevOps writes it.
+ */
+export function tagsFromParameter(value: unknown): string[] {
 	const raw = Array.isArray(value) ? value.map(String) : String(value ?? '').split(/[;,]/);
 	const seen = new Set<string>();
 	const tags: string[] = [];
@@ -105,9 +108,25 @@ export function splitTags(value: unknown): string[] {
 	return tags;
 }
 
+/**
+ * The query that chooses what a work item read returns (Get, Search): the listed fields, or else everything with the
+ * links when they are wanted. The API refuses `fields` together with `$expand`, so links come only without a list.
+ */
+export function workItemReadQuery(
+	options: { fields?: string; includeRelations?: boolean },
+	relationsByDefault: boolean,
+): IDataObject {
+	const fields = String(options.fields ?? '')
+		.split(',')
+		.map((field) => field.trim())
+		.filter(Boolean);
+	if (fields.length > 0) return { fields: fields.join(',') };
+	return (options.includeRelations ?? relationsByDefault) ? { $expand: 'relations' } : {};
+}
+
 /** Tags of a work item's System.Tags value ("a; b; c"). */
 export function tagsOf(workItem: { fields?: IDataObject }): string[] {
-	return splitTags(String(workItem.fields?.['System.Tags'] ?? '').replace(/,/g, ';'));
+	return tagsFromParameter(workItem.fields?.['System.Tags']);
 }
 
 /** The work item id of the Work Item parameter, or a coded error naming the item. */

@@ -6,7 +6,7 @@ import { wiqlString } from '../../connector/wiql';
 import { apiPath, azureDevOpsRequest, errorCodeOf } from '../../transport';
 import { projectLocator } from '../common.descriptions';
 import { operationError, resolveProject, type ProjectTarget } from '../target';
-import { asNodeError, splitTags, withWebUrl } from './operationHelpers';
+import { asNodeError, tagsFromParameter, withWebUrl, workItemReadQuery } from './operationHelpers';
 
 /** Most work items one batch read returns (`GET _apis/wit/workitems?ids=`). */
 export const BATCH_SIZE = 200;
@@ -210,7 +210,7 @@ export function buildFilterWiql(filters: SearchFilters, changedSince?: Date): st
 	};
 	oneOf('System.State', listOf(filters.state));
 	oneOf('System.WorkItemType', listOf(filters.workItemType));
-	for (const tag of splitTags(String(filters.tag ?? '').replace(/;/g, ','))) {
+	for (const tag of tagsFromParameter(filters.tag)) {
 		conditions.push(`[System.Tags] CONTAINS ${wiqlString(tag)}`);
 	}
 	const title = String(filters.titleContains ?? '').trim();
@@ -303,14 +303,11 @@ async function readWorkItems(
 	options: { fields?: string; includeRelations?: boolean },
 	itemIndex: number,
 ): Promise<IDataObject[]> {
-	const fields = listOf(options.fields);
+	const read = workItemReadQuery(options, false);
 	const workItems: IDataObject[] = [];
 	for (let start = 0; start < ids.length; start += BATCH_SIZE) {
 		const batch = ids.slice(start, start + BATCH_SIZE);
-		const query: IDataObject = { ids: batch.join(','), errorPolicy: 'omit' };
-		// The API refuses `fields` together with `$expand`.
-		if (fields.length > 0) query.fields = fields.join(',');
-		else if (options.includeRelations) query.$expand = 'relations';
+		const query: IDataObject = { ids: batch.join(','), errorPolicy: 'omit', ...read };
 		const response = await azureDevOpsRequest.call(context, target.credentialType, {
 			method: 'GET',
 			organizationUrl: target.organizationUrl,

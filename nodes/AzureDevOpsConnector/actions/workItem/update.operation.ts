@@ -12,7 +12,7 @@ import {
 	fieldsProperty,
 	flagQuery,
 	requireWorkItemId,
-	splitTags,
+	tagsFromParameter,
 	tagsOf,
 	withWebUrl,
 	writeFlagOptions,
@@ -76,8 +76,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const target = await resolveProject(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const fields = fieldPatch(this, itemIndex, ['System.Tags']);
-	const addTags = splitTags(this.getNodeParameter('addTags', itemIndex, ''));
-	const removeTags = splitTags(this.getNodeParameter('removeTags', itemIndex, ''));
+	const addTags = tagsFromParameter(this.getNodeParameter('addTags', itemIndex, ''));
+	const removeTags = tagsFromParameter(this.getNodeParameter('removeTags', itemIndex, ''));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	if (fields.length === 0 && addTags.length === 0 && removeTags.length === 0) {
