@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -235,6 +236,26 @@ describe('HTML fields', () => {
 		expect(escapeHtml('&amp;')).toBe('&amp;amp;');
 		expect(escapeHtml('plain text')).toBe('plain text');
 	});
+
+	it('finds a special character wherever it sits, alone or at either end', () => {
+		const expected: Record<string, string> = {
+			'&': '&amp;',
+			'<': '&lt;',
+			'>': '&gt;',
+			'"': '&quot;',
+			"'": '&#39;',
+			'\r': '<br>',
+			'\n': '<br>',
+			'\r\n': '<br>',
+		};
+		for (const [special, escaped] of Object.entries(expected)) {
+			expect(escapeHtml(special)).toBe(escaped);
+			expect(escapeHtml(`${special}text`)).toBe(`${escaped}text`);
+			expect(escapeHtml(`text${special}`)).toBe(`text${escaped}`);
+		}
+		expect(escapeHtml('')).toBe('');
+		expect(escapeHtml('ščř ✓ $[]')).toBe('ščř ✓ $[]');
+	});
 });
 
 describe('variables defined on the node', () => {
@@ -400,3 +421,160 @@ describe('compiling once and rendering many tickets', () => {
 		expect(compiled.render({}).patch[0].value).toBe('fixed');
 	});
 });
+
+describe('the fast path for the usual ticket gives what the careful path gives', () => {
+	// Rendering takes a fast path while every placeholder finds text, a number or true/false, and hands the whole
+	// ticket to the careful path at the first value that needs a decision. These tests pin that hand-over.
+	const map = {
+		'System.Title': '[$TicketTitle$] ([$TicketID$])',
+		'Microsoft.VSTS.Common.Priority': '[$TicketPriority$]',
+		'Custom.Deadline': 'due [$TicketDeadline$]',
+		'System.Description': '[$LatestImportantMessage$]',
+	};
+
+	it('renders every field when a value part-way through is missing, in each missing-variable mode', () => {
+		const keep = compileAttributeMap(map, { missingVariables: 'keep' }).render(ticket);
+		expect(fieldsOf(keep.patch)).toEqual({
+			'System.Title': 'Printer <HP LaserJet> on the 3rd floor jams (4711)',
+			'Microsoft.VSTS.Common.Priority': 2,
+			'Custom.Deadline': 'due [$TicketDeadline$]',
+			'System.Description':
+				'Paper jams every morning.<br>Tried &quot;reset&quot; &amp; cleaning the rollers.',
+		});
+		const empty = compileAttributeMap(map, { missingVariables: 'empty' }).render(ticket);
+		expect(fieldsOf(empty.patch)['Custom.Deadline']).toBe('due ');
+		expect(codesOf(() => compileAttributeMap(map).render(ticket))).toEqual(['AZDC-2001']);
+	});
+
+	it('writes a date as ISO text and refuses an object, wherever it sits in the map', () => {
+		const compiled = compileAttributeMap({ 'System.Title': '[$TicketTitle$]', 'Custom.Opened': 'opened [$opened$]' });
+		const opened = new Date(Date.UTC(2024, 4, 1, 8, 30));
+		expect(fieldsOf(compiled.render({ TicketTitle: 'A', opened }).patch)['Custom.Opened']).toBe(
+			'opened 2024-05-01T08:30:00.000Z',
+		);
+		expect(codesOf(() => compiled.render({ TicketTitle: 'A', opened: { at: 1 } }))).toEqual(['AZDC-2003']);
+	});
+
+	it('sends numbers that are not finite, and big integers, as text', () => {
+		const compiled = compileAttributeMap({ 'Custom.A': '[$a$]', 'Custom.B': '[$b$]', 'Custom.C': '[$c$] items' });
+		expect(fieldsOf(compiled.render({ a: Number.NaN, b: BigInt(10), c: Infinity }).patch)).toEqual({
+			'Custom.A': 'NaN',
+			'Custom.B': '10',
+			'Custom.C': 'Infinity items',
+		});
+	});
+
+	it('reads variables the same whether the node passes none, {} or an object without a prototype', () => {
+		const compiled = compileAttributeMap(map, { missingVariables: 'keep' });
+		const expected = compiled.render(ticket);
+		expect(compiled.render(ticket, {})).toEqual(expected);
+		expect(compiled.render(ticket, Object.create(null) as Record<string, unknown>)).toEqual(expected);
+	});
+
+	it('still reads variables an object inherits, e.g. from a class', () => {
+		class Defaults {
+			get TicketDeadline() {
+				return 'Friday';
+			}
+		}
+		const { patch } = compileAttributeMap(map).render(ticket, new Defaults() as unknown as Record<string, unknown>);
+		expect(fieldsOf(patch)['Custom.Deadline']).toBe('due Friday');
+	});
+
+	it('agrees with a plain reference renderer on random tickets, maps and variables', () => {
+		const names = ['a', 'b', 'c', 'a.b', 'a.b.c', 'b.a', 'x.y', ' a ', 'a.c'];
+		const leaf = fc.oneof(
+			fc.constantFrom('plain', 'x<y>&"z\'', 'line\r\nnext\nlast', '', '[$a$]'),
+			fc.integer(),
+			fc.boolean(),
+			fc.constant(null),
+		);
+		const value = fc.oneof(leaf, fc.dictionary(fc.constantFrom('a', 'b', 'c', 'y'), leaf, { maxKeys: 3 }));
+		const record = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'x', 'a.b'), value, { maxKeys: 4 });
+		const text = fc
+			.array(fc.oneof(fc.constantFrom('', 'Hi ', '<p>', ' & ', '$ ', '[ '), fc.constantFrom(...names).map((n) => `[$${n}$]`)), {
+				maxLength: 4,
+			})
+			.map((parts) => parts.join(''));
+		const attributeMap = fc.dictionary(
+			fc.constantFrom('System.Title', 'System.Description', 'Custom.A', 'Microsoft.VSTS.Common.Priority'),
+			fc.oneof(text, fc.integer(), fc.boolean()),
+			{ maxKeys: 4 },
+		);
+		const variables = fc.oneof(fc.constant(undefined), fc.constant({}), record);
+		fc.assert(
+			fc.property(attributeMap, record, variables, fc.constantFrom<'empty' | 'keep'>('empty', 'keep'), (m, t, v, mode) => {
+				const expected = referenceRender(m, t, v, mode);
+				const render = () => compileAttributeMap(m, { missingVariables: mode }).render(t, v).patch;
+				if (expected === 'not renderable') expect(codesOf(render)).toContain('AZDC-2003');
+				else expect(render()).toEqual(expected);
+			}),
+			{ numRuns: 2000 },
+		);
+	});
+});
+
+/**
+ * What the README promises, written as plainly as possible: a user variable, then the ticket's key of that exact
+ * name, then the dotted path (variables first); null counts as missing; exactly one placeholder keeps a number or
+ * true/false; substituted text is escaped in HTML fields only. Names here never touch built-in member names.
+ */
+function referenceRender(
+	map: Record<string, unknown>,
+	ticketData: Record<string, unknown>,
+	variables: Record<string, unknown> | undefined,
+	mode: 'empty' | 'keep',
+): JsonPatchOperation[] | 'not renderable' {
+	const sources = [variables ?? {}, ticketData];
+	const resolve = (written: string): unknown => {
+		const name = written.trim();
+		for (const source of sources) if (source[name] !== undefined && source[name] !== null) return source[name];
+		if (!name.includes('.')) return undefined;
+		for (const source of sources) {
+			let current: unknown = source;
+			for (const segment of name.split('.')) {
+				current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[segment] : undefined;
+			}
+			if (current !== undefined && current !== null) return current;
+		}
+		return undefined;
+	};
+	const escape = (text: string) =>
+		text
+			.replace(/&/g, '&amp;')
+			.replace(/</g, '&lt;')
+			.replace(/>/g, '&gt;')
+			.replace(/"/g, '&quot;')
+			.replace(/'/g, '&#39;')
+			.replace(/\r\n|\r|\n/g, '<br>');
+	let renderable = true;
+	const patch: JsonPatchOperation[] = [];
+	for (const [field, value] of Object.entries(map)) {
+		const path = `/fields/${field}`;
+		if (typeof value !== 'string') {
+			patch.push({ op: 'add', path, value });
+			continue;
+		}
+		const single = /^\[\$([^[\]$]+)\$\]$/.exec(value);
+		if (single) {
+			const found = resolve(single[1]);
+			if (typeof found === 'number' || typeof found === 'boolean') {
+				patch.push({ op: 'add', path, value: found });
+				continue;
+			}
+		}
+		const html = field === 'System.Description';
+		const text = value.replace(/\[\$(.+?)\$\]/g, (whole, name: string) => {
+			const found = resolve(name);
+			if (found === undefined) return mode === 'keep' ? whole : '';
+			if (typeof found === 'object') {
+				renderable = false;
+				return '';
+			}
+			const asText = String(found);
+			return html ? escape(asText) : asText;
+		});
+		patch.push({ op: 'add', path, value: text });
+	}
+	return renderable ? patch : 'not renderable';
+}

@@ -2,6 +2,11 @@
  * AttributeMap templating: `{"System.Title": "[$TicketTitle$]", ...}` turned into the JSON Patch that creates a
  * work item. A map is compiled once (placeholders split into static text and variable references, every fault
  * found up front) and rendered once per ticket with no parsing left to do.
+ *
+ * Rendering has two paths with one behaviour. The fast path covers the usual ticket, where every placeholder finds
+ * text, a number or true/false: it allocates only the patch and the text it returns. The first value it cannot put
+ * into a field without a decision (missing, null, an object, a Date) sends the whole render to the general path,
+ * which applies the missing-variable mode and collects every fault.
  */
 import { ConnectorError, ConnectorErrors } from './errors';
 import type { FieldValue, JsonPatchOperation } from './types';
@@ -61,6 +66,8 @@ interface Placeholder {
 interface ParsedTemplate {
 	readonly statics: readonly string[];
 	readonly placeholders: readonly Placeholder[];
+	/** Exactly one placeholder and no text around it: the value keeps the variable's type (a number stays a number). */
+	readonly single: boolean;
 }
 
 interface CompiledField {
@@ -75,6 +82,13 @@ interface CompiledField {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+// The render path reads no global variable: where the code runs in a vm context (jest, sandboxes), every global read
+// goes through the context's interceptor and costs more than a whole field (measured: Object.getPrototypeOf 400 ns
+// in jest, 17 ns in plain Node).
+const getPrototypeOf = Object.getPrototypeOf;
+const OBJECT_PROTOTYPE = Object.prototype;
+const isFiniteNumber = Number.isFinite;
+const NewArray = Array;
 
 // Reference names: letters, digits, "_" and "-", at least one period, no period at either end, starting with a letter.
 const FIELD_REFERENCE_NAME = /^[A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+$/;
@@ -303,7 +317,8 @@ function parseTemplate(text: string, field: string): ParsedTemplate | ConnectorE
 		from = close + CLOSE.length;
 	}
 	statics.push(text.slice(from));
-	return { statics, placeholders };
+	const single = placeholders.length === 1 && statics[0] === '' && statics[1] === '';
+	return { statics, placeholders, single };
 }
 
 /**
@@ -328,13 +343,21 @@ function excerpt(text: string, at: number): string {
 /** Marks a value that has no usable value in the ticket. */
 const MISSING: unique symbol = Symbol('missing');
 
+/** What the fast path returns for a value it leaves to the general path (missing, null, an object, a Date). */
+const UNDECIDED: unique symbol = Symbol('undecided');
+type FastValue = FieldValue | typeof UNDECIDED;
+
 class AttributeMapTemplate implements CompiledAttributeMap {
 	readonly fieldNames: readonly string[];
 	readonly variableNames: readonly string[];
+	/** The work item type when it holds no placeholder: known before any ticket. */
+	private readonly constantType: string | undefined;
+	/** The work item type when it holds placeholders. */
+	private readonly typeTemplate: ParsedTemplate | undefined;
 
 	constructor(
 		private readonly fields: readonly CompiledField[],
-		private readonly typeTemplate: ParsedTemplate | undefined,
+		typeTemplate: ParsedTemplate | undefined,
 		private readonly missing: MissingVariableMode,
 	) {
 		this.fieldNames = fields.map((field) => field.name);
@@ -344,16 +367,47 @@ class AttributeMapTemplate implements CompiledAttributeMap {
 			if (field.template) for (const placeholder of field.template.placeholders) names.add(placeholder.name);
 		}
 		this.variableNames = [...names];
+		if (typeTemplate !== undefined && typeTemplate.placeholders.length === 0) {
+			this.constantType = typeTemplate.statics[0].trim() || undefined;
+		} else {
+			this.typeTemplate = typeTemplate;
+		}
 	}
 
 	render(ticket: unknown, variables?: Readonly<Record<string, unknown>>): RenderedWorkItem {
-		const scope: Scope = {
-			ticket: ticket !== null && typeof ticket === 'object' ? (ticket as Record<string, unknown>) : undefined,
-			variables: variables !== null && typeof variables === 'object' ? variables : undefined,
-			faults: undefined,
-		};
+		const root = ticket !== null && typeof ticket === 'object' ? (ticket as Record<string, unknown>) : undefined;
+		const own = variables !== null && typeof variables === 'object' ? variables : undefined;
+		// Create From Ticket passes {} when the node has no variables: skip a read of it for every placeholder.
+		const used = own !== undefined && isEmptyPlainObject(own) ? undefined : own;
 
-		let workItemType: string | undefined;
+		let workItemType = this.constantType;
+		if (this.typeTemplate !== undefined) {
+			const rendered = fastValue(this.typeTemplate, false, root, used);
+			if (rendered === UNDECIDED) return this.renderGeneral(root, own);
+			const text = typeof rendered === 'string' ? rendered.trim() : `${rendered}`;
+			workItemType = text === '' ? undefined : text;
+		}
+
+		const fields = this.fields;
+		const patch = new NewArray<JsonPatchOperation>(fields.length);
+		for (let i = 0; i < fields.length; i++) {
+			const field = fields[i];
+			const value =
+				field.template === undefined ? (field.constant as FieldValue) : fastValue(field.template, field.html, root, used);
+			if (value === UNDECIDED) return this.renderGeneral(root, own);
+			patch[i] = { op: 'add', path: field.path, value };
+		}
+		return { workItemType, patch };
+	}
+
+	/** Renders with every decision the fast path leaves out: missing-variable modes, Dates, coded faults. */
+	private renderGeneral(
+		ticket: Record<string, unknown> | undefined,
+		variables: Readonly<Record<string, unknown>> | undefined,
+	): RenderedWorkItem {
+		const scope: Scope = { ticket, variables, faults: undefined };
+
+		let workItemType = this.constantType;
 		if (this.typeTemplate) {
 			const rendered = this.renderTemplate(this.typeTemplate, false, 'System.WorkItemType', scope);
 			const text = typeof rendered === 'string' ? rendered.trim() : String(rendered);
@@ -378,9 +432,9 @@ class AttributeMapTemplate implements CompiledAttributeMap {
 	private renderTemplate(template: ParsedTemplate, html: boolean, label: string, scope: Scope): FieldValue {
 		const { statics, placeholders } = template;
 		// A value that is exactly one placeholder keeps the variable's type, so numbers and booleans stay typed.
-		if (placeholders.length === 1 && statics[0] === '' && statics[1] === '') {
+		if (template.single) {
 			const placeholder = placeholders[0];
-			const value = lookUp(placeholder, scope);
+			const value = lookUp(placeholder, scope.ticket, scope.variables);
 			if (typeof value === 'number' && Number.isFinite(value)) return value;
 			if (typeof value === 'boolean') return value;
 			return this.toText(value, placeholder, html, label, scope);
@@ -388,7 +442,7 @@ class AttributeMapTemplate implements CompiledAttributeMap {
 		let out = statics[0];
 		for (let i = 0; i < placeholders.length; i++) {
 			const placeholder = placeholders[i];
-			out += this.toText(lookUp(placeholder, scope), placeholder, html, label, scope) + statics[i + 1];
+			out += this.toText(lookUp(placeholder, scope.ticket, scope.variables), placeholder, html, label, scope) + statics[i + 1];
 		}
 		return out;
 	}
@@ -449,13 +503,63 @@ function isBuiltInMemberName(name: string): boolean {
 	return name in Object.prototype || name in Array.prototype;
 }
 
+/** A template's value on the fast path: typed like the variable when it is one placeholder, else text; or UNDECIDED. */
+function fastValue(
+	template: ParsedTemplate,
+	html: boolean,
+	ticket: Record<string, unknown> | undefined,
+	variables: Readonly<Record<string, unknown>> | undefined,
+): FastValue {
+	const { statics, placeholders } = template;
+	if (template.single) {
+		const value = lookUp(placeholders[0], ticket, variables);
+		switch (typeof value) {
+			case 'string':
+				return html ? escapeHtml(value) : value;
+			case 'number':
+				return isFiniteNumber(value) ? value : `${value}`;
+			case 'boolean':
+				return value;
+			case 'bigint':
+				return `${value}`;
+			default:
+				return UNDECIDED;
+		}
+	}
+	let out = statics[0];
+	for (let i = 0; i < placeholders.length; i++) {
+		const value = lookUp(placeholders[i], ticket, variables);
+		if (typeof value === 'string') out += html ? escapeHtml(value) : value;
+		else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') out += `${value}`;
+		else return UNDECIDED;
+		const after = statics[i + 1];
+		// Skipping empty text saves a string concatenation per placeholder in the common "[$A$]: [$B$]" shapes.
+		if (after !== '') out += after;
+	}
+	return out;
+}
+
+/**
+ * True for `{}`: no enumerable key and a plain prototype, so reading any non-built-in name from it finds nothing.
+ * Create From Ticket passes one for every ticket when the node has no variables.
+ */
+function isEmptyPlainObject(object: object): boolean {
+	const prototype: unknown = getPrototypeOf(object);
+	if (prototype !== OBJECT_PROTOTYPE && prototype !== null) return false;
+	for (const key in object) if (key !== undefined) return false;
+	return true;
+}
+
 /** Finds a variable: a user variable with a value, then the ticket's key of that exact name, then the dotted path. */
-function lookUp(placeholder: Placeholder, scope: Scope): unknown {
-	if (placeholder.ownKeysOnly) return lookUpOwnKeys(placeholder, scope);
+function lookUp(
+	placeholder: Placeholder,
+	ticket: Record<string, unknown> | undefined,
+	variables: Readonly<Record<string, unknown>> | undefined,
+): unknown {
+	if (placeholder.ownKeysOnly) return lookUpOwnKeys(placeholder, ticket, variables);
 	// Plain property reads are several times faster than own-key checks, and are safe here because no name or
 	// segment of this placeholder can hit a member inherited from Object or Array.
 	const { name, path } = placeholder;
-	const { variables, ticket } = scope;
 	if (variables !== undefined) {
 		const value = variables[name];
 		if (value !== undefined && value !== null) return value;
@@ -483,9 +587,12 @@ function walkProperties(root: unknown, path: readonly string[]): unknown {
 	return current;
 }
 
-function lookUpOwnKeys(placeholder: Placeholder, scope: Scope): unknown {
+function lookUpOwnKeys(
+	placeholder: Placeholder,
+	ticket: Record<string, unknown> | undefined,
+	variables: Readonly<Record<string, unknown>> | undefined,
+): unknown {
 	const { name, path } = placeholder;
-	const { variables, ticket } = scope;
 	if (variables !== undefined && hasOwn.call(variables, name)) {
 		const value = variables[name];
 		if (value !== undefined && value !== null) return value;
@@ -513,8 +620,12 @@ function walk(root: unknown, path: readonly string[]): unknown {
 	return current === undefined || current === null ? MISSING : current;
 }
 
+// One native scan finds the rare value that needs escaping; measured 2-3x faster than a charCodeAt loop in Node 20.
+const NEEDS_ESCAPING = /[&<>"'\r\n]/;
+
 /** Escapes text for an HTML field and turns line breaks into <br>; returns the same string when nothing needs it. */
 export function escapeHtml(text: string): string {
+	if (!NEEDS_ESCAPING.test(text)) return text;
 	let out = '';
 	let last = 0;
 	for (let i = 0; i < text.length; i++) {
