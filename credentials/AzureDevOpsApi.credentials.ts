@@ -90,6 +90,15 @@ export class AzureDevOpsApi implements ICredentialType {
 					message: 'No Azure DevOps organization or collection answers at this URL: check the Organization URL.',
 				},
 			},
+			// A redirect is not followed (the token would go with it): usually a sign-in page for a URL that is not an
+			// organization's API, or for a token it does not take.
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message: `Azure DevOps answered with a redirect (${value}), which is not followed so that the token goes nowhere else: check that the Organization URL is the organization itself (https://dev.azure.com/your-organization) and that the token was created in it.`,
+				},
+			})),
 		],
 	};
 }

@@ -19,7 +19,10 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 		name: 'azureDevOpsConnectorTrigger',
 		icon: { light: 'file:azureDevOps.svg', dark: 'file:azureDevOps.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1 behaves exactly as 1. n8n treats a start node of version 1 as its old Webhook node and evaluates an
+		// expression of that node's options on every request (in an isolated VM on 2.x); from 1.1 on it does not.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
 		description:
 			'Starts the workflow when an Azure DevOps work item changes, with the ticket it came from and the ticket state it maps to',

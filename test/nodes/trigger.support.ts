@@ -53,6 +53,8 @@ export interface RigOptions {
 	parameters?: INodeParameters;
 	credentials?: CredentialsInput;
 	staticData?: IDataObject;
+	/** Static data as n8n's webhook server handles it: a copy per delivery, saved back whole (see HarnessOptions). */
+	staticDataPerRequest?: boolean;
 }
 
 /** The credentials a user would set up against the emulator (http on localhost allowed). */
@@ -118,6 +120,7 @@ export async function triggerRig(emu: Emulator | undefined, options: RigOptions 
 			credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi(), new AzureDevOpsWebhookAuthApi()],
 			credentials,
 			staticData: options.staticData,
+			staticDataPerRequest: options.staticDataPerRequest,
 			origin: door.url,
 		},
 	);

@@ -554,14 +554,19 @@ describe('huge and deeply nested bodies', () => {
 		return '['.repeat(depth) + leaf + ']'.repeat(depth);
 	}
 
-	it('parses a delivery with a 10,000-level nested field value', () => {
-		const raw = rawSample('updated').replace(
-			'"System.Title": "Some great new idea!"',
-			`"System.Title": "Some great new idea!", "Custom.Deep": ${nested(10000, '"bottom"')}`,
+	it('refuses a 10,000-level nested field value (n8n could not store the item), accepts one nested 60 levels', () => {
+		const withDeep = (depth: number) =>
+			rawSample('updated').replace(
+				'"System.Title": "Some great new idea!"',
+				`"System.Title": "Some great new idea!", "Custom.Deep": ${nested(depth, '"bottom"')}`,
+			);
+		expect(() => parseServiceHookDelivery(parseDeliveryBody(withDeep(10000)))).toThrow(
+			expect.objectContaining({ code: 'AZDC-3004', field: 'resource.revision.fields' }),
 		);
-		const parsed = parseServiceHookDelivery(parseDeliveryBody(raw));
+		const parsed = parseServiceHookDelivery(parseDeliveryBody(withDeep(60)));
 		expect(parsed.workItemId).toBe(5);
 		expect(Array.isArray(parsed.fields['Custom.Deep'])).toBe(true);
+		expect(() => JSON.stringify(parsed)).not.toThrow();
 	});
 
 	it.each([

@@ -64,12 +64,17 @@ describe('a credential with tokens for two organizations, in the seed\'s comma-s
 describe('what a credential adds to a request', () => {
 	const entries = parseOrganizationTokens('https://dev.azure.com/fabrikam\nhttps://dev.azure.com/contoso', `${CANARY_A},${CANARY_B}`);
 
-	it('adds the organization\'s token as Basic auth with an empty user, keeps the request\'s own headers, and asks for 401 instead of a sign-in redirect', () => {
+	it('adds the organization\'s token as Basic auth with an empty user, keeps the request\'s own headers, asks for 401 instead of a sign-in redirect, and turns redirects off', () => {
 		const request = { url: 'https://dev.azure.com/contoso/_apis/projects', headers: { Accept: 'application/json' } };
 		expect(authenticateForOrganization(entries, request)).toEqual({
 			url: request.url,
 			auth: { username: '', password: CANARY_B },
 			headers: { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
+			// n8n follows redirects by default, with the token: a request carrying one never does.
+			disableFollowRedirect: true,
+			followRedirect: false,
+			followAllRedirects: false,
+			sendCredentialsOnCrossOriginRedirect: false,
 		});
 		expect(request).toEqual({ url: request.url, headers: { Accept: 'application/json' } });
 	});

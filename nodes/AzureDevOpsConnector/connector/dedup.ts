@@ -12,6 +12,11 @@ export interface DedupState {
 	n: string[];
 	/** Work items with the last revision seen, flattened [key, revision, key, revision, ...], least recently used first. */
 	w: Array<string | number>;
+	/**
+	 * How many deliveries this window has recorded in its life. Two copies of one window (static data loaded by a
+	 * request before another request saved its own) are told apart by it: the higher count has seen more.
+	 */
+	s?: number;
 }
 
 export interface DedupLimits {
@@ -69,7 +74,7 @@ export function readDedupState(raw: unknown): DedupState {
 		indexWindow(raw as DedupState);
 		return raw as DedupState;
 	}
-	const candidate = raw as { v?: unknown; n?: unknown; w?: unknown };
+	const candidate = raw as { v?: unknown; n?: unknown; w?: unknown; s?: unknown };
 	if (candidate.v !== 1) return emptyDedupState();
 	const n = Array.isArray(candidate.n)
 		? candidate.n.filter((key): key is string => typeof key === 'string' && key.length <= MAX_KEY_LENGTH)
@@ -86,7 +91,15 @@ export function readDedupState(raw: unknown): DedupState {
 			}
 		}
 	}
-	return trusted({ v: 1, n, w });
+	const repaired: DedupState = { v: 1, n, w };
+	const recorded = candidate.s;
+	if (typeof recorded === 'number' && isSafeInteger(recorded) && recorded >= 0) repaired.s = recorded;
+	return trusted(repaired);
+}
+
+/** Of two copies of a window, the one that has recorded more deliveries (the first when they are even). */
+export function newerDedupState(first: DedupState, second: DedupState | undefined): DedupState {
+	return second !== undefined && (second.s ?? 0) > (first.s ?? 0) ? second : first;
 }
 
 /** The key a work item is ordered under: one sequence per event family, so a comment and an update of the same revision are both kept. */
@@ -196,7 +209,7 @@ export function recordDelivery(
 			if (index) for (let i = 0; i < dropped.length; i += 2) index.revisions.delete(dropped[i] as string);
 		}
 	}
-	const recorded = trusted({ v: 1, n, w });
+	const recorded = trusted({ v: 1, n, w, s: (state.s ?? 0) + 1 });
 	if (index) indexes.set(recorded, index);
 	return recorded;
 }

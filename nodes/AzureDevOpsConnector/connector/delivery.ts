@@ -1,7 +1,8 @@
 /**
  * Service-hook deliveries: the JSON body Azure DevOps POSTs for a work-item event, turned into the one flat shape the
  * trigger emits. Runs on every delivery, so it reads only the paths it emits and copies nothing deeply: a 5 MB body or
- * a 10,000-level nesting costs one JSON.parse and nothing more.
+ * a 10,000-level nesting where the trigger does not look costs one JSON.parse and nothing more. What it does emit
+ * (field values, changes, links) is checked to be nested no deeper than n8n can store.
  */
 import { ConnectorError } from './errors';
 import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType, type WorkItemRelation } from './types';
@@ -74,6 +75,11 @@ const EVENT_TYPES: ReadonlySet<string> = new Set(WORK_ITEM_EVENT_TYPES);
 const MAX_URL_LENGTH = 4096;
 /** The work item id sits in the first line of a message; never scan megabytes of detailed text for it. */
 const MAX_MESSAGE_SCAN = 4096;
+/**
+ * Deepest nesting accepted in what the trigger emits. Azure DevOps nests a few levels (an identity with its links); n8n
+ * saves every execution's items as JSON, which fails on values nested some thousands of levels deep.
+ */
+export const MAX_VALUE_DEPTH = 64;
 
 /** Decodes and JSON-parses a raw delivery body (text, bytes or an already-parsed object). */
 export function parseDeliveryBody(raw: string | Uint8Array | ArrayBuffer | object | undefined | null): unknown {
@@ -109,9 +115,12 @@ export function parseDeliveryBody(raw: string | Uint8Array | ArrayBuffer | objec
 	);
 }
 
+/** One decoder for every delivery: a non-streaming decode() starts afresh each time. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeUtf8(bytes: Uint8Array | ArrayBuffer): string | undefined {
 	try {
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		return UTF8.decode(bytes);
 	} catch {
 		return undefined;
 	}
@@ -160,9 +169,15 @@ function parseDelivery(body: unknown): ParsedDelivery {
 
 	if (resource) {
 		const resourceFields = readOptionalObject(resource.fields, 'resource.fields');
+		checkNesting(resourceFields, 'resource.fields');
+		checkNesting(resource.relations, 'resource.relations');
 		if (isUpdate) {
 			changes = resourceFields ? readChanges(resourceFields) : {};
 			revisionObject = readOptionalObject(resource.revision, 'resource.revision');
+			if (revisionObject) {
+				checkNesting(revisionObject.fields, 'resource.revision.fields');
+				checkNesting(revisionObject.relations, 'resource.revision.relations');
+			}
 			currentFields = revisionObject ? readOptionalObject(revisionObject.fields, 'resource.revision.fields') : null;
 			relations = revisionObject ? readRelations(revisionObject.relations, 'resource.revision.relations') : null;
 			relationChanges = readRelationChanges(resource.relations);
@@ -594,6 +609,22 @@ function describe(value: unknown): string {
 
 function clip(text: string, length = 60): string {
 	return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/** Refuses a value the trigger would emit when it is nested deeper than MAX_VALUE_DEPTH (walked without recursion). */
+function checkNesting(value: unknown, field: string): void {
+	if (value === null || typeof value !== 'object') return;
+	const pending: Array<{ value: object; depth: number }> = [{ value, depth: 0 }];
+	while (pending.length > 0) {
+		const { value: current, depth } = pending.pop()!;
+		if (depth >= MAX_VALUE_DEPTH) {
+			throw malformed(field, `${field} is nested more than ${MAX_VALUE_DEPTH} levels deep.`);
+		}
+		const children = Array.isArray(current) ? current : Object.values(current);
+		for (const child of children) {
+			if (child !== null && typeof child === 'object') pending.push({ value: child as object, depth: depth + 1 });
+		}
+	}
 }
 
 function malformed(field: string, problem: string): ConnectorError {

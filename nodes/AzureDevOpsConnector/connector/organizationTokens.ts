@@ -112,20 +112,37 @@ export interface AuthenticatableRequest {
 	headers?: Record<string, unknown>;
 }
 
+/** What a request carrying a token must never do: follow a redirect, which could lead anywhere with the token. */
+export interface NoRedirects {
+	/** n8n's httpRequest helpers. */
+	disableFollowRedirect: true;
+	/** n8n's legacy request helper. */
+	followRedirect: false;
+	followAllRedirects: false;
+	/** Should a redirect be followed after all: never with the credentials to another origin. */
+	sendCredentialsOnCrossOriginRedirect: false;
+}
+
 /**
  * Adds the token of the request's organization to a request (Basic auth with an empty user name, as Azure DevOps
- * takes a PAT), and asks Azure DevOps to answer 401 instead of redirecting to a sign-in page. Throws, before anything
- * is sent, when no token of the credential belongs to the request's organization.
+ * takes a PAT), asks Azure DevOps to answer 401 instead of redirecting to a sign-in page, and turns redirects off for
+ * the request: n8n follows them by default and would carry the token to wherever they point (another host, or another
+ * organization on the same host). Throws, before anything is sent, when no token of the credential belongs to the
+ * request's organization.
  */
 export function authenticateForOrganization<T extends AuthenticatableRequest>(
 	entries: readonly OrganizationToken[],
 	request: T,
-): T & { auth: { username: string; password: string } } {
+): T & { auth: { username: string; password: string } } & NoRedirects {
 	const { token } = selectTokenForUrl(entries, requestTargetUrl(request));
 	return {
 		...request,
 		auth: { username: '', password: token },
 		headers: { ...request.headers, 'X-TFS-FedAuthRedirect': 'Suppress' },
+		disableFollowRedirect: true,
+		followRedirect: false,
+		followAllRedirects: false,
+		sendCredentialsOnCrossOriginRedirect: false,
 	};
 }
 

@@ -323,10 +323,13 @@ function toNodeApiError(
 	const what = `${request.method} ${request.path.split('?')[0]}`;
 	if (outcome.kind === 'network') {
 		const key: ErrorKey = outcome.reached && !idempotent ? 'requestOutcomeUnknown' : 'azureDevOpsUnreachable';
+		// In words, not as the system's code: n8n replaces a message naming ECONNRESET & co. with its own generic text,
+		// which would drop our code, the fix, and the fact that a create may have been saved.
+		const reason = describeNetworkReason(outcome.reason);
 		const problem =
 			key === 'requestOutcomeUnknown'
-				? `The connection was lost after ${what} was sent (${outcome.reason}).`
-				: `${what} failed after ${attempts} attempt(s): ${outcome.reason}.`;
+				? `The connection was lost after ${what} was sent (${reason}); it may have been carried out.`
+				: `${what} failed after ${attempts} attempt(s): ${reason}.`;
 		return buildError(node, key, problem, { reason: outcome.reason }, undefined, request.itemIndex);
 	}
 	const { status, body, headers } = outcome;
@@ -343,6 +346,24 @@ function toNodeApiError(
 	if (service.message) response.message = service.message;
 	if (service.typeKey) response.typeKey = service.typeKey;
 	return buildError(node, key, problem, response, String(status), request.itemIndex);
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection broke',
+	ETIMEDOUT: 'no answer in time',
+	ESOCKETTIMEDOUT: 'no answer in time',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+};
+
+/** A network failure in words (the system code itself stays in the error's data). */
+function describeNetworkReason(code: string): string {
+	return NETWORK_REASONS[code] ?? 'connection error';
 }
 
 function buildError(

@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { readDedupState, type DedupState } from '../connector/dedup';
+import { newerDedupState, readDedupState, type DedupState } from '../connector/dedup';
 
 export interface GeneratedSecret {
 	user: string;
@@ -83,12 +83,61 @@ export function storeRegistration(staticData: IDataObject, url: string, registra
 	else staticData.registrations = registrations;
 }
 
-/** The duplicate window as stored. */
-export function dedupStateOf(staticData: IDataObject): DedupState {
-	return readDedupState(staticData.dedup);
+/**
+ * The newest duplicate window this n8n process recorded, per trigger node (workflow id and node id). n8n's webhook
+ * server gives every delivery its own copy of the static data, read before and saved after the delivery: two
+ * deliveries running at the same time would each record into their own copy, and the one saved last would erase the
+ * other. Every delivery of the process also records here, so the next one starts from the newest window whichever copy
+ * it was given. Bounded: the least recently used node is forgotten first (its static data still holds its window).
+ */
+const liveWindows = new Map<string, DedupState>();
+const LIVE_WINDOWS = 128;
+
+/** The duplicate window of one delivery: where it came from, so it can be looked at again before recording. */
+export interface DedupRead {
+	/** The window to check against: the newer of the stored one and the process's own. */
+	state: DedupState;
+	/** What static data held when it was read. */
+	raw: unknown;
+	/** The node's key in the process's own windows; undefined when the workflow has no id (never saved). */
+	key: string | undefined;
 }
 
-/** Replaces the duplicate window in one assignment, so no half-written state can be saved. */
-export function storeDedupState(staticData: IDataObject, state: DedupState): void {
+/** The key of a trigger node's window in this process. */
+export function dedupKeyOf(workflowId: string | undefined, nodeId: string | undefined): string | undefined {
+	return workflowId && nodeId ? `${workflowId}\u0000${nodeId}` : undefined;
+}
+
+/** The duplicate window to check a delivery against: static data's, or the process's own when that one is newer. */
+export function dedupStateOf(staticData: IDataObject, key?: string): DedupRead {
+	const raw = staticData.dedup;
+	const live = key === undefined ? undefined : liveWindows.get(key);
+	// n8n hands every request a fresh copy of static data, so reading it means validating the whole window again; when
+	// this process has already recorded at least as much, its own window is the answer and the copy need not be read.
+	const storedCount = raw && typeof raw === 'object' ? (raw as { s?: unknown }).s : undefined;
+	if (live && typeof storedCount === 'number' && (live.s ?? 0) >= storedCount) return { state: live, raw, key };
+	const stored = readDedupState(raw);
+	return { state: live === undefined ? stored : newerDedupState(stored, live), raw, key };
+}
+
+/**
+ * The window as it is now, for the check made just before recording: a delivery that waited (to read its work item)
+ * may find that others were recorded in the meantime, in static data or in the process's own window.
+ */
+export function latestDedupState(staticData: IDataObject, read: DedupRead): DedupState {
+	const stored = staticData.dedup === read.raw ? read.state : readDedupState(staticData.dedup);
+	const newest = newerDedupState(read.state, stored);
+	return read.key === undefined ? newest : newerDedupState(newest, liveWindows.get(read.key));
+}
+
+/** Replaces the duplicate window in one assignment, so no half-written state can be saved; the process keeps it too. */
+export function storeDedupState(staticData: IDataObject, state: DedupState, key?: string): void {
 	staticData.dedup = state as unknown as IDataObject;
+	if (key === undefined) return;
+	liveWindows.delete(key);
+	liveWindows.set(key, state);
+	if (liveWindows.size > LIVE_WINDOWS) {
+		const oldest = liveWindows.keys().next().value;
+		if (oldest !== undefined) liveWindows.delete(oldest);
+	}
 }

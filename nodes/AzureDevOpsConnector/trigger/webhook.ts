@@ -7,7 +7,7 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { parseAzureDevOpsUrl } from '../connector/azureDevOpsUrl';
-import { checkDelivery, recordDelivery, workItemKey, type DeliveryIdentity } from '../connector/dedup';
+import { checkDelivery, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
 import { parseDeliveryBody, parseServiceHookDelivery, splitTags, type ParsedDelivery } from '../connector/delivery';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { mapDevOpsState } from '../connector/stateMap';
@@ -17,7 +17,7 @@ import type { HeaderBag, WebhookSecret } from '../connector/webhookSecret';
 import { apiPath, azureDevOpsRequest, errorCodeOf, type AzureDevOpsCredentialType } from '../transport';
 import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
 import { buildOutputItem, ticketOutput } from './output';
-import { dedupStateOf, storeDedupState } from './state';
+import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { resolveTriggerTarget } from './target';
 import { authenticateDelivery, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
@@ -121,18 +121,11 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		workItemKey: workItemKey(delivery.eventType, delivery.workItemId),
 		revision: delivery.revision,
 	};
-	const dedup = dedupStateOf(staticData);
-	const verdict = checkDelivery(dedup, identity);
-	if (verdict.verdict === 'duplicate') {
-		return ignored(context, `Notification ${verdict.notificationId} was already received.`, { duplicate: true });
-	}
-	if (verdict.verdict === 'stale') {
-		return ignored(
-			context,
-			`Revision ${verdict.revision} of work item ${delivery.workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
-			{ duplicate: true },
-		);
-	}
+	// The editor's test URL keeps to static data alone: its deliveries must not count as seen for the production URL.
+	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(context.getWorkflow().id, context.getNode().id);
+	const dedup = dedupStateOf(staticData, liveKey);
+	const verdict = checkDelivery(dedup.state, identity);
+	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery.workItemId);
 
 	// 4. Fill in what a Minimal/None delivery lacks, when allowed.
 	const canFetch = config.authentication !== 'none' && config.fetchWorkItem;
@@ -168,17 +161,39 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	}
 	const reason = reference.id === null ? whyNoTicket(config, delivery, view, canFetch, fetchProblem) : undefined;
 
-	// 8. Remember it (one assignment), then start the workflow.
-	storeDedupState(staticData, recordDelivery(dedup, identity));
+	// 8. Remember it (one assignment), then start the workflow. Other deliveries may have been accepted while this one
+	//    waited for Azure DevOps: check again against the window as it is now, and record in the same step.
+	const latest = latestDedupState(staticData, dedup);
+	const recheck = latest === dedup.state ? verdict : checkDelivery(latest, identity);
+	if (recheck.verdict !== 'new') return repeated(context, recheck, delivery.workItemId);
+	storeDedupState(staticData, recordDelivery(latest, identity), dedup.key);
 	const item = buildOutputItem(
 		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags },
 		ticketOutput(reference, ticketState, reason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
-	return {
-		webhookResponse: { received: true, accepted: true },
-		workflowData: [[{ json: item }]],
-	};
+	// Answered here rather than through `webhookResponse`: n8n 2.x answers an "onReceived" webhook only after it has
+	// handed the execution to its runner, which wraps the workflow's static data anew and so clears its "changed"
+	// mark; the duplicate window recorded above would then never be saved (measured on n8n 2.41.1 by test/e2e: the
+	// same notification delivered twice started two executions). A response written by the node makes n8n save the
+	// static data before the execution starts, on 1.x and 2.x alike.
+	return { ...reply(context, 200, { received: true, accepted: true }), workflowData: [[{ json: item }]] };
+}
+
+/** The answer to a repeated notification or a revision not newer than the last one accepted: 200, nothing started. */
+function repeated(
+	context: IWebhookFunctions,
+	verdict: Exclude<DedupVerdict, { verdict: 'new' }>,
+	workItemId: number,
+): IWebhookResponseData {
+	if (verdict.verdict === 'duplicate') {
+		return ignored(context, `Notification ${verdict.notificationId} was already received.`, { duplicate: true });
+	}
+	return ignored(
+		context,
+		`Revision ${verdict.revision} of work item ${workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
+		{ duplicate: true },
+	);
 }
 
 function rawBodyOf(context: IWebhookFunctions): string | Uint8Array | object | undefined {

@@ -76,6 +76,12 @@ export interface HarnessOptions {
 	staticData?: IDataObject;
 	/** The n8n instance's address; webhook URLs are `<origin>/webhook/...` and `<origin>/webhook-test/...`. */
 	origin?: string;
+	/**
+	 * Static data as n8n's webhook server handles it: every delivery works on its own copy, read when the request
+	 * arrives and saved back whole when the node changed it (the copy saved last wins); a delivery to the editor's test
+	 * URL (mode 'manual') is never saved. Default: one shared object, as inside a single execution.
+	 */
+	staticDataPerRequest?: boolean;
 }
 
 /** Items the manual trigger emits: plain JSON objects, or full items (with binary, pairedItem...). */
@@ -128,6 +134,8 @@ export interface HookOptions {
 }
 
 let executionCounter = 0;
+/** Each TestWorkflow gets its own id unless the JSON gives one, as every workflow in an n8n instance has. */
+let workflowCounter = 0;
 
 function toItems(items: InputItems | undefined): INodeExecutionData[] {
 	return (items ?? [{}]).map((item) =>
@@ -149,6 +157,7 @@ export class TestWorkflow {
 	readonly credentialTypes: TestCredentialTypes;
 	readonly credentialsHelper: TestCredentialsHelper;
 	readonly origin: string;
+	readonly staticDataPerRequest: boolean;
 
 	constructor(json: WorkflowJson, options: HarnessOptions) {
 		this.nodeTypes = new TestNodeTypes(options.nodeTypes);
@@ -158,6 +167,7 @@ export class TestWorkflow {
 			normaliseCredentials(options.credentials),
 		);
 		this.origin = (options.origin ?? 'http://127.0.0.1:5678').replace(/\/$/, '');
+		this.staticDataPerRequest = options.staticDataPerRequest === true;
 		const nodes: INode[] = structuredClone(json.nodes).map((node, index) => ({
 			...node,
 			id: node.id ?? `node-${index + 1}`,
@@ -170,7 +180,7 @@ export class TestWorkflow {
 			NodeHelpers.resolveNodeWebhookId(node, nodeType.description);
 		}
 		this.workflow = new Workflow({
-			id: json.id ?? 'test-workflow',
+			id: json.id ?? `test-workflow-${++workflowCounter}`,
 			name: json.name ?? 'Test workflow',
 			nodes,
 			connections: structuredClone(json.connections),
@@ -326,7 +336,8 @@ export class TestWorkflow {
 		const res = new FakeResponse();
 		additionalData.httpRequest = buildRequest({ method: data.httpMethod, ...request }, url) as never;
 		additionalData.httpResponse = res as never;
-		const context = new WebhookContext(this.workflow, node, additionalData, mode, data, [], null);
+		const workflow = this.staticDataPerRequest ? this.requestCopy() : this.workflow;
+		const context = new WebhookContext(workflow, node, additionalData, mode, data, [], null);
 		let webhookResult: IWebhookResponseData | undefined;
 		let error: Error | undefined;
 		try {
@@ -334,6 +345,10 @@ export class TestWorkflow {
 		} catch (e) {
 			error = e instanceof Error ? e : new Error(String(e));
 			if (!res.answered) res.status(500).json({ code: 0, message: 'Workflow Webhook Error: Workflow could not be started!' });
+		}
+		if (workflow !== this.workflow && mode !== 'manual' && workflow.staticData.__dataChanged === true) {
+			// n8n's webhook server saves the request's copy whole, over whatever another request saved meanwhile.
+			this.workflow.overrideStaticData(JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject);
 		}
 		const noWebhookResponse = webhookResult?.noWebhookResponse === true;
 		if (!res.answered && !noWebhookResponse && webhookResult) {
@@ -347,6 +362,20 @@ export class TestWorkflow {
 			webhookResult,
 			error,
 		};
+	}
+
+	/** The workflow as n8n's webhook server builds it for one request: the same nodes, a copy of the static data. */
+	private requestCopy(): Workflow {
+		return new Workflow({
+			id: this.workflow.id,
+			name: this.workflow.name,
+			nodes: Object.values(this.workflow.nodes),
+			connections: this.workflow.connectionsBySourceNode,
+			active: false,
+			nodeTypes: this.nodeTypes,
+			staticData: JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject,
+			settings: this.workflow.settings,
+		});
 	}
 
 	/**

@@ -21,3 +21,5 @@ export type { AnyNodeType } from './node-types';
 export type { CapturedResponse, WebhookRequestInput } from './fake-http';
 export { startLoopbackServer } from './loopback-server';
 export type { LoopbackServer, RecordedRequest } from './loopback-server';
+export { captureLogs } from './logger';
+export type { LogCapture, LogLevel, LogLine } from './logger';

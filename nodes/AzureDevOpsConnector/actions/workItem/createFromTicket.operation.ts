@@ -210,7 +210,9 @@ async function prepare(
 
 /**
  * Sends the create. When the connection broke after sending (AZDC-4014), the work item may exist: look it up by the
- * ticket reference first, report it when found, and send the create once more only when it is not there.
+ * ticket reference, report it when found, and send the create again only when it is not there. The answer to that
+ * create may be lost too, so this repeats (up to Retry Attempts creates): an item is reported failed only after a
+ * lookup found no work item, or with AZDC-4014 itself when even the lookup could not be made.
  */
 async function createWithRecovery(
 	context: IExecuteFunctions,
@@ -218,25 +220,25 @@ async function createWithRecovery(
 	options: CreateOptions,
 	report: (signal: PoolSignal) => void,
 ): Promise<Outcome> {
-	try {
-		return { ok: await sendCreate(context, plan, options, report) };
-	} catch (error) {
-		if (errorCodeOf(error) !== 'AZDC-4014' || options.validateOnly) return { error: describeFailure(plan, error) };
+	let lost: unknown;
+	for (let attempt = 1; attempt <= options.retryAttempts; attempt++) {
 		try {
-			const found = await findExistingWorkItems(
-				context,
-				plan.config,
-				[plan.ticketId],
-				options.reference,
-				options.retryAttempts,
-			);
-			const hit = found.get(ticketKey(plan.ticketId, options.reference));
-			if (hit) return { ok: { json: summaryOutput(plan, hit, true), created: true } };
 			return { ok: await sendCreate(context, plan, options, report) };
-		} catch (retryError) {
-			return { error: describeFailure(plan, retryError) };
+		} catch (error) {
+			if (errorCodeOf(error) !== 'AZDC-4014' || options.validateOnly) return { error: describeFailure(plan, error) };
+			lost = error;
 		}
+		let found: Map<string, WorkItemSummary>;
+		try {
+			found = await findExistingWorkItems(context, plan.config, [plan.ticketId], options.reference, options.retryAttempts);
+		} catch {
+			// Whether the work item exists is unknown: say so (AZDC-4014) rather than pass on the lookup's own failure.
+			return { error: describeFailure(plan, lost) };
+		}
+		const hit = found.get(ticketKey(plan.ticketId, options.reference));
+		if (hit) return { ok: { json: summaryOutput(plan, hit, true), created: true } };
 	}
+	return { error: describeFailure(plan, lost) };
 }
 
 async function sendCreate(
