@@ -7,23 +7,16 @@
 const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
+const n8n = require('./lib/n8n');
 
-const ROOT = path.resolve(__dirname, '..');
-const RUNTIME = path.join(ROOT, '.n8n-runtime', 'v2');
-const DATA = path.join(ROOT, '.n8n-data');
-const N8N_HOME = path.join(DATA, '.n8n');
-const TMP = path.join(DATA, 'tmp');
+const { ROOT, PACKAGE_NAME, request, sleep } = n8n;
+// N8N_MAJOR=1 npm start runs n8n 1.x on this machine's Node instead of 2.x on the registry's Node 24
+const MAJOR = process.env.N8N_MAJOR === '1' ? 1 : 2;
+const N8N_VERSION = n8n.RUNTIMES[MAJOR].n8n;
+// each line keeps its own database: 1.x cannot open what 2.x migrated
+const DATA = MAJOR === 2 ? path.join(ROOT, '.n8n-data') : path.join(ROOT, '.n8n-data', 'v1');
 const STATE_FILE = path.join(DATA, 'demo.json');
-const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
-const N8N_VERSION = '2.41.1';
-const NODE_VERSION = '24.21.0';
-const RUNTIME_PACKAGE = {
-	private: true,
-	dependencies: { node: NODE_VERSION, n8n: N8N_VERSION },
-	allowScripts: { '@confluentinc/kafka-javascript': false, 'agent-browser': false },
-};
 const HOST = '127.0.0.1';
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || N8N_PORT + 1001);
@@ -56,68 +49,29 @@ function run(cmd, args, options = {}) {
 	if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
 }
 
-function sleep(ms) {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Plain HTTP to 127.0.0.1 only. Resolves { status, headers, body (parsed JSON when possible) }. */
-function request(method, url, { body, headers = {} } = {}) {
-	const u = new URL(url);
-	if (u.hostname !== HOST && u.hostname !== 'localhost') return Promise.reject(new Error(`refusing to call ${u.host}`));
-	const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-	return new Promise((resolve, reject) => {
-		const req = http.request(
-			u,
-			{ method, headers: { ...(data ? { 'content-type': 'application/json', 'content-length': data.length } : {}), ...headers } },
-			(res) => {
-				const chunks = [];
-				res.on('data', (c) => chunks.push(c));
-				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let parsed = text;
-					try {
-						parsed = JSON.parse(text);
-					} catch {
-						// not JSON
-					}
-					resolve({ status: res.statusCode, headers: res.headers, body: parsed });
-				});
-			},
-		);
-		req.on('error', reject);
-		req.setTimeout(30000, () => req.destroy(new Error(`timeout: ${method} ${url}`)));
-		if (data) req.write(data);
-		req.end();
-	});
-}
-
 async function waitFor(what, check, timeoutMs) {
-	const until = Date.now() + timeoutMs;
-	let last;
-	while (Date.now() < until) {
-		if (stopping) throw new Error('stopped');
-		try {
-			if (await check()) return;
-		} catch (e) {
-			last = e;
-		}
-		await sleep(500);
-	}
-	throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+	return n8n.waitFor(what, async () => {
+		if (stopping) throw Object.assign(new Error('stopped'), { fatal: true });
+		return check();
+	}, timeoutMs, 500);
 }
 
-function startChild(name, cmd, args, options) {
-	const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
-	const logFile = fs.createWriteStream(path.join(DATA, `${name}.log`), { flags: 'a' });
-	child.stdout.pipe(logFile);
-	child.stderr.pipe(logFile);
+function watch(name, child, logFile) {
 	child.on('exit', (code, signal) => {
 		if (!stopping) {
-			console.error(`[start] ${name} exited (${code ?? signal}); see ${path.relative(ROOT, path.join(DATA, `${name}.log`))}`);
+			console.error(`[start] ${name} exited (${code ?? signal}); see ${path.relative(ROOT, logFile)}`);
 			void shutdown(1);
 		}
 	});
-	children.push({ name, child });
+}
+
+function startChild(name, cmd, args, options) {
+	const logFile = path.join(DATA, `${name}.log`);
+	const out = fs.openSync(logFile, 'a');
+	const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', out, out], detached: true, ...options });
+	fs.closeSync(out);
+	watch(name, child, logFile);
+	children.push({ name, stop: () => n8n.stopGroup(child) });
 	return child;
 }
 
@@ -125,25 +79,9 @@ async function shutdown(code = 0) {
 	if (stopping) return;
 	stopping = true;
 	log('stopping...');
-	// n8n first (it removes nothing on stop, but its task runner is in its process group), then the emulator.
-	for (const { name, child } of [...children].reverse()) {
-		if (child.exitCode !== null || child.signalCode !== null) continue;
-		try {
-			process.kill(-child.pid, 'SIGTERM'); // the whole process group: n8n and its task runner
-		} catch {
-			// already gone
-		}
-		const exited = await Promise.race([
-			new Promise((resolve) => child.once('exit', () => resolve(true))),
-			sleep(15000).then(() => false),
-		]);
-		if (!exited) {
-			try {
-				process.kill(-child.pid, 'SIGKILL');
-			} catch {
-				// already gone
-			}
-		}
+	// n8n first (its task runner is in its process group), then the emulator
+	for (const { name, stop } of [...children].reverse()) {
+		await stop();
 		log(`${name} stopped`);
 	}
 	process.exit(code);
@@ -152,34 +90,6 @@ async function shutdown(code = 0) {
 function build() {
 	run('npm', ['run', 'build']);
 	run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'test/emulator/tsconfig.json']);
-}
-
-function installN8n() {
-	const bin = path.join(RUNTIME, 'node_modules', '.bin', 'n8n');
-	const nodeBin = path.join(RUNTIME, 'node_modules', '.bin', 'node');
-	if (fs.existsSync(bin) && fs.existsSync(nodeBin)) {
-		log(`n8n ${N8N_VERSION} found in ${path.relative(ROOT, RUNTIME)}`);
-		return;
-	}
-	log(`installing n8n ${N8N_VERSION} and Node ${NODE_VERSION} into ${path.relative(ROOT, RUNTIME)}: the first run takes about 5 minutes (3 GB)`);
-	fs.mkdirSync(RUNTIME, { recursive: true });
-	const pkgFile = path.join(RUNTIME, 'package.json');
-	if (!fs.existsSync(pkgFile)) fs.writeFileSync(pkgFile, `${JSON.stringify(RUNTIME_PACKAGE, null, 2)}\n`);
-	run('npm', ['install', '--no-audit', '--no-fund'], { cwd: RUNTIME });
-}
-
-function linkPackage() {
-	const modules = path.join(N8N_HOME, 'nodes', 'node_modules');
-	fs.mkdirSync(modules, { recursive: true });
-	const link = path.join(modules, PACKAGE_NAME);
-	try {
-		const st = fs.lstatSync(link);
-		if (st.isSymbolicLink() && fs.realpathSync(link) === ROOT) return;
-		fs.rmSync(link, { recursive: true, force: true });
-	} catch {
-		// not there
-	}
-	fs.symlinkSync(ROOT, link, 'dir');
 }
 
 function loadState() {
@@ -200,66 +110,23 @@ async function startEmulator() {
 	const cli = path.join(ROOT, '.tmp', 'emulator', 'test', 'emulator', 'cli.js');
 	startChild('emulator', process.execPath, [cli, '--port', String(EMULATOR_PORT)]);
 	await waitFor('the emulator', async () => (await request('GET', `http://${HOST}:${EMULATOR_PORT}/_emulator/health`)).status === 200, 20000);
-	log(`Azure DevOps emulator on http://${HOST}:${EMULATOR_PORT} (log: .n8n-data/emulator.log)`);
+	log(`Azure DevOps emulator on http://${HOST}:${EMULATOR_PORT} (log: ${path.relative(ROOT, path.join(DATA, 'emulator.log'))})`);
 }
 
 async function startN8n(state) {
-	const bin = path.join(RUNTIME, 'node_modules', '.bin');
-	const env = {
-		...process.env,
-		PATH: `${bin}${path.delimiter}${process.env.PATH}`,
-		N8N_USER_FOLDER: DATA,
-		N8N_PORT: String(N8N_PORT),
-		N8N_RUNNERS_BROKER_PORT: String(BROKER_PORT),
-		N8N_LISTEN_ADDRESS: HOST,
-		N8N_HOST: HOST,
-		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `${N8N_URL}/`,
-		N8N_EDITOR_BASE_URL: `${N8N_URL}/`,
-		N8N_ENCRYPTION_KEY: state.encryptionKey,
-		DB_TYPE: 'sqlite',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
-		N8N_SECURE_COOKIE: 'false',
-		// the emulator is on 127.0.0.1: n8n must be allowed to call it
-		N8N_SSRF_PROTECTION_ENABLED: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_RUNNERS_ENABLED: 'true',
-		NO_PROXY: [process.env.NO_PROXY, '127.0.0.1,localhost'].filter(Boolean).join(','),
-		no_proxy: [process.env.no_proxy, '127.0.0.1,localhost'].filter(Boolean).join(','),
-		TMPDIR: TMP,
-	};
-	startChild('n8n', path.join(bin, 'n8n'), ['start'], { env });
-	log(`starting n8n ${N8N_VERSION} on ${N8N_URL} (log: .n8n-data/n8n.log)`);
-	await waitFor('n8n', async () => (await request('GET', `${N8N_URL}/healthz/readiness`)).status === 200, 120000);
-}
-
-/** A logged-in REST session: the n8n-auth cookie and the browser-id it was issued for. */
-async function login(state) {
-	const browserId = crypto.randomUUID();
-	const headers = { 'browser-id': browserId };
-	const cookieOf = (res) => (res.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
-	let res = await request('POST', `${N8N_URL}/rest/owner/setup`, {
-		headers,
-		body: { email: state.email, firstName: 'Demo', lastName: 'Owner', password: state.password },
+	const logFile = path.join(DATA, 'n8n.log');
+	log(`starting n8n ${N8N_VERSION} on ${N8N_URL} (log: ${path.relative(ROOT, logFile)})`);
+	const handle = await n8n.startN8n({
+		major: MAJOR,
+		userFolder: DATA,
+		port: N8N_PORT,
+		brokerPort: BROKER_PORT,
+		encryptionKey: state.encryptionKey,
+		logFile,
 	});
-	if (res.status === 200) {
-		log(`owner set up: ${state.email}`);
-	} else {
-		res = await request('POST', `${N8N_URL}/rest/login`, { headers, body: { emailOrLdapLoginId: state.email, password: state.password } });
-		if (res.status !== 200) throw new Error(`cannot log in as ${state.email} (${res.status}): delete .n8n-data to start afresh`);
-	}
-	const cookie = cookieOf(res);
-	return async (method, url, body) => {
-		const r = await request(method, `${N8N_URL}/rest${url}`, { body, headers: { ...headers, cookie } });
-		if (r.status >= 300) throw new Error(`${method} /rest${url}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
-		return r.body && typeof r.body === 'object' && 'data' in r.body ? r.body.data : r.body;
-	};
+	watch('n8n', handle.child, logFile);
+	children.push({ name: 'n8n', stop: () => handle.stop() });
+	return handle;
 }
 
 async function ensureCredential(rest, orgUrl, token) {
@@ -274,43 +141,24 @@ async function ensureCredential(rest, orgUrl, token) {
 	return created.id;
 }
 
-function exampleWorkflow(file, credentialId, projectUrl) {
-	const text = fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8');
-	const wf = JSON.parse(text);
-	const exampleProject = 'http://127.0.0.1:5680/fabrikam/Service%20Desk';
-	for (const node of wf.nodes) {
-		for (const cred of Object.values(node.credentials || {})) {
-			cred.id = credentialId;
-			cred.name = CREDENTIAL_NAME;
-		}
-		const p = node.parameters;
-		if (typeof p.connectorSettings === 'string') p.connectorSettings = p.connectorSettings.split(exampleProject).join(projectUrl);
-		if (p.project && p.project.value === exampleProject) p.project.value = projectUrl;
-	}
-	return wf;
-}
-
 async function ensureWorkflow(rest, wf) {
 	const existing = (await rest('GET', '/workflows')).find((w) => w.name === wf.name);
 	let id;
 	if (existing) {
 		id = existing.id;
 		if (existing.active) {
-			// n8n re-adds active workflows at start without running the trigger's registration when its webhook row
-			// survived (measured on 2.41.1), and the emulator forgets its subscriptions on every start: deactivate and
-			// activate again so the trigger registers its service-hook subscription anew.
-			await rest('POST', `/workflows/${id}/deactivate`, {});
-			await waitFor(`deactivation of "${wf.name}"`, async () => (await rest('GET', `/workflows/${id}`)).active === false, 30000);
+			// At start n8n re-adds active workflows without running the trigger's checkExists/create when the
+			// webhook's database row survived (n8n 2.41.1 and 1.123: ActiveWorkflowManager skips them on "init"), and
+			// the emulator forgets its subscriptions on every start: deactivate and activate again so the trigger
+			// registers its subscription anew.
+			await n8n.deactivateWorkflow(rest, id);
 		}
 		// kept as it is in n8n (your edits stay); delete .n8n-data to get the examples afresh
 	} else {
 		id = (await rest('POST', '/workflows', { ...wf, active: false })).id;
 		log(`imported "${wf.name}" (${id})`);
 	}
-	const { versionId } = await rest('GET', `/workflows/${id}`);
-	await rest('POST', `/workflows/${id}/activate`, { versionId });
-	// 2.x activates asynchronously: poll until the workflow says it is active
-	await waitFor(`activation of "${wf.name}"`, async () => (await rest('GET', `/workflows/${id}`)).active === true, 30000);
+	await n8n.activateWorkflow(rest, id);
 	log(`activated "${wf.name}"`);
 	return id;
 }
@@ -318,10 +166,10 @@ async function ensureWorkflow(rest, wf) {
 async function main() {
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
-	fs.mkdirSync(TMP, { recursive: true });
+	fs.mkdirSync(DATA, { recursive: true });
 	build();
-	installN8n();
-	linkPackage();
+	n8n.ensureN8n(MAJOR, log);
+	n8n.linkPackage(DATA);
 	const state = loadState();
 
 	let orgUrl;
@@ -338,20 +186,17 @@ async function main() {
 	const projectUrl = `${orgUrl}/${encodeURIComponent(PROJECT)}`;
 
 	await startN8n(state);
-	const rest = await login(state);
+	const rest = await n8n.restSession(N8N_URL, { email: state.email, password: state.password, firstName: 'Demo', lastName: 'Owner' });
+	if (rest.ownerCreated) log(`owner set up: ${state.email}`);
 	const credentialId = await ensureCredential(rest, orgUrl, token);
 	const ids = {};
 	for (const file of EXAMPLES) {
-		const wf = exampleWorkflow(file, credentialId, projectUrl);
+		const wf = n8n.exampleWorkflow(file, { credentialId, credentialName: CREDENTIAL_NAME, projectUrl });
 		ids[wf.name] = await ensureWorkflow(rest, wf);
 	}
 	const webhook = `${N8N_URL}/webhook/ticket`;
-	// readiness comes before production webhooks are registered: wait until the webhook no longer answers 404
-	// (a GET answers 404 either way; "not registered for GET" means the POST webhook is there)
-	await waitFor('the ticket webhook', async () => {
-		const r = await request('GET', webhook);
-		return r.status !== 404 || /not registered for GET/.test(JSON.stringify(r.body));
-	}, 20000).catch(() => log('the ticket webhook is not registered yet: retry the curl below in a few seconds'));
+	// readiness comes before production webhooks are registered
+	await n8n.waitForWebhook(webhook, 20000).catch(() => log('the ticket webhook is not registered yet: retry the curl below in a few seconds'));
 
 	const line = '-'.repeat(78);
 	console.log(`\n${line}`);
