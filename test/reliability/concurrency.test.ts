@@ -6,18 +6,16 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readDedupState } from '../../nodes/AzureDevOpsConnector/connector/dedup';
-import type { Delivery, Emulator } from '../emulator';
+import type { Delivery } from '../emulator';
 import { seededRandom } from '../emulator/faults';
-import { captureLogs, type LogCapture, type WebhookResult } from '../support/n8n';
+import type { WebhookResult } from '../support/n8n';
 import { TRIGGER, basicAuth, triggerRig, type TriggerRig } from '../nodes/trigger.support';
 import {
 	CANARY_HOOK_BASIC,
 	CANARY_PAT,
 	HEAVY,
-	LeakScanner,
-	ReliabilityCounts,
 	SEED,
-	canaryEmulator,
+	canarySuite,
 	shuffled,
 	subscribeByHand,
 } from './support';
@@ -27,22 +25,8 @@ const CHANGES_PER_ITEM = 10;
 const ROUNDS = HEAVY ? 10 : 2;
 const HOOK_USER = 'azure-devops';
 
-const counts = new ReliabilityCounts('concurrency');
-const scanner = new LeakScanner();
-let emu: Emulator;
-let logs: LogCapture;
-
-beforeAll(async () => {
-	logs = captureLogs();
-	emu = await canaryEmulator({ seed: SEED });
-});
-
-afterAll(async () => {
-	logs.restore();
-	await emu.stop();
-	counts.set('leaks', scanner.leaks.length);
-	counts.report();
-});
+const suite = canarySuite('concurrency');
+const { counts, scanner } = suite;
 
 interface Emitted {
 	workItemId: number;
@@ -52,21 +36,21 @@ interface Emitted {
 
 /** 20 work items made by Create From Ticket (tag Ticket:<n>), changed 10 times each, the 200 deliveries held back. */
 async function heldDeliveries(rig: TriggerRig, details: 'all' | 'minimal'): Promise<{ deliveries: Delivery[]; ids: number[] }> {
-	const subscription = await subscribeByHand(emu, rig.url, {
+	const subscription = await subscribeByHand(suite.emu, rig.url, {
 		resourceDetailsToSend: details,
 		basicAuthUsername: HOOK_USER,
 		basicAuthPassword: CANARY_HOOK_BASIC,
 	});
 	const ids: number[] = [];
 	for (let n = 0; n < WORK_ITEMS; n++) {
-		const created = emu.createWorkItem('Service Desk', 'Task', { 'System.Title': `Ticket ${n}`, 'System.Tags': `Ticket:C-${n}` });
+		const created = suite.emu.createWorkItem('Service Desk', 'Task', { 'System.Title': `Ticket ${n}`, 'System.Tags': `Ticket:C-${n}` });
 		ids.push(created.id as number);
 	}
-	emu.hooks.hold();
+	suite.emu.hooks.hold();
 	for (let change = 1; change <= CHANGES_PER_ITEM; change++) {
-		for (const id of ids) emu.updateWorkItem(id, { 'System.Title': `Ticket change ${change}`, 'System.State': change % 2 ? 'Active' : 'New' });
+		for (const id of ids) suite.emu.updateWorkItem(id, { 'System.Title': `Ticket change ${change}`, 'System.State': change % 2 ? 'Active' : 'New' });
 	}
-	const deliveries = emu.hooks.deliveries().filter((d) => d.subscriptionId === subscription && d.state === 'held');
+	const deliveries = suite.emu.hooks.deliveries().filter((d) => d.subscriptionId === subscription && d.state === 'held');
 	expect(deliveries).toHaveLength(WORK_ITEMS * CHANGES_PER_ITEM);
 	return { deliveries, ids };
 }
@@ -97,10 +81,10 @@ const STATIC_DATA = {
 
 /** The trigger as an admin sets it up for a subscription made by hand, reading work items with the canary PAT. */
 async function concurrencyRig(staticData: keyof typeof STATIC_DATA): Promise<TriggerRig> {
-	return await triggerRig(emu, {
+	return await triggerRig(suite.emu, {
 		parameters: { authentication: 'azureDevOpsApi', registerSubscription: false, deliveryAuthentication: 'credential', onlyStateChanges: false },
 		credentials: {
-			azureDevOpsApi: { id: 'ado', name: 'Fabrikam', data: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
+			azureDevOpsApi: { id: 'ado', name: 'Fabrikam', data: { organizationUrl: suite.emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
 			azureDevOpsWebhookAuthApi: { id: 'hook', name: 'Hook secret', data: { authType: 'basicAuth', user: HOOK_USER, password: CANARY_HOOK_BASIC } },
 		},
 		staticDataPerRequest: staticData === 'perRequest',
@@ -116,15 +100,15 @@ describe.each([
 	let rig: TriggerRig;
 
 	beforeEach(async () => {
-		emu.reset();
+		suite.emu.reset();
 		rig = await concurrencyRig(staticData);
 		// Answers from Azure DevOps come back in a scrambled order.
-		emu.faults.add({ kind: 'latency', ms: 8, probability: 0.5, match: { method: 'GET', pathIncludes: '/_apis/wit/workitems/' } });
+		suite.emu.faults.add({ kind: 'latency', ms: 8, probability: 0.5, match: { method: 'GET', pathIncludes: '/_apis/wit/workitems/' } });
 	});
 
 	afterEach(async () => {
 		await rig.close();
-		expect(emu.specViolations()).toEqual([]);
+		expect(suite.emu.specViolations()).toEqual([]);
 	});
 
 	it('emits per work item in revision order, the newest revision of each exactly once, and loses no update of the duplicate window', async () => {
@@ -172,48 +156,48 @@ describe.each([
 		}
 		if (details === 'minimal') {
 			// Each accepted Minimal delivery read its work item with the canary PAT.
-			expect(emu.requests().filter((r) => r.method === 'GET' && r.token === 'fabrikam#0').length).toBeGreaterThanOrEqual(WORK_ITEMS);
+			expect(suite.emu.requests().filter((r) => r.method === 'GET' && r.token === 'fabrikam#0').length).toBeGreaterThanOrEqual(WORK_ITEMS);
 		}
-		counts.add('faultsInjected', emu.faults.all().reduce((sum, fault) => sum + fault.hits, 0));
+		counts.add('faultsInjected', suite.emu.faults.all().reduce((sum, fault) => sum + fault.hits, 0));
 		expect(scanner.leaks).toEqual([]);
-		await emu.hooks.release();
+		await suite.emu.hooks.release();
 	}, 120_000);
 });
 
 it.each(Object.keys(STATIC_DATA) as Array<keyof typeof STATIC_DATA>)('the same delivery arriving 20 times at the same instant starts one execution (static data %s)', async (staticData) => {
-	emu.reset();
+	suite.emu.reset();
 	const rig = await concurrencyRig(staticData);
 	try {
-		const subscription = await subscribeByHand(emu, rig.url, { resourceDetailsToSend: 'minimal', basicAuthUsername: HOOK_USER, basicAuthPassword: CANARY_HOOK_BASIC });
-		const created = emu.createWorkItem('Service Desk', 'Task', { 'System.Title': 'Printer', 'System.Tags': 'Ticket:D-1' });
-		emu.hooks.hold();
-		emu.updateWorkItem(created.id as number, { 'System.State': 'Closed' });
-		const [delivery] = emu.hooks.deliveries().filter((d) => d.subscriptionId === subscription);
+		const subscription = await subscribeByHand(suite.emu, rig.url, { resourceDetailsToSend: 'minimal', basicAuthUsername: HOOK_USER, basicAuthPassword: CANARY_HOOK_BASIC });
+		const created = suite.emu.createWorkItem('Service Desk', 'Task', { 'System.Title': 'Printer', 'System.Tags': 'Ticket:D-1' });
+		suite.emu.hooks.hold();
+		suite.emu.updateWorkItem(created.id as number, { 'System.State': 'Closed' });
+		const [delivery] = suite.emu.hooks.deliveries().filter((d) => d.subscriptionId === subscription);
 		const { emitted } = await sendInParallel(rig, Array.from({ length: 20 }, () => delivery));
 		counts.add('duplicates', Math.max(0, emitted.length - 1));
 		expect(emitted).toHaveLength(1);
 		expect(basicAuth(HOOK_USER, CANARY_HOOK_BASIC)).toBe(delivery.headers.Authorization);
-		await emu.hooks.release();
+		await suite.emu.hooks.release();
 	} finally {
 		await rig.close();
 	}
 });
 
 it("a change delivered to the editor's test URL first is still emitted when the production URL gets it", async () => {
-	emu.reset();
+	suite.emu.reset();
 	const rig = await concurrencyRig('perRequest');
 	try {
-		const subscription = await subscribeByHand(emu, rig.url, { resourceDetailsToSend: 'minimal', basicAuthUsername: HOOK_USER, basicAuthPassword: CANARY_HOOK_BASIC });
-		const created = emu.createWorkItem('Service Desk', 'Task', { 'System.Title': 'Printer', 'System.Tags': 'Ticket:E-1' });
-		emu.hooks.hold();
-		emu.updateWorkItem(created.id as number, { 'System.State': 'Closed' });
-		const [delivery] = emu.hooks.deliveries().filter((d) => d.subscriptionId === subscription);
+		const subscription = await subscribeByHand(suite.emu, rig.url, { resourceDetailsToSend: 'minimal', basicAuthUsername: HOOK_USER, basicAuthPassword: CANARY_HOOK_BASIC });
+		const created = suite.emu.createWorkItem('Service Desk', 'Task', { 'System.Title': 'Printer', 'System.Tags': 'Ticket:E-1' });
+		suite.emu.hooks.hold();
+		suite.emu.updateWorkItem(created.id as number, { 'System.State': 'Closed' });
+		const [delivery] = suite.emu.hooks.deliveries().filter((d) => d.subscriptionId === subscription);
 		// The same change, as the test URL's own subscription would send it (another notification id, same revision).
 		const test = await rig.workflow.webhook(TRIGGER, { headers: delivery.headers, body: { ...delivery.payload, notificationId: 9_001 } }, { mode: 'manual' });
 		const production = await rig.workflow.webhook(TRIGGER, { headers: delivery.headers, body: delivery.payload });
 		counts.add('deliveriesTried', 2);
 		expect([test.workflowData?.length, production.workflowData?.length]).toEqual([1, 1]);
-		await emu.hooks.release();
+		await suite.emu.hooks.release();
 	} finally {
 		await rig.close();
 	}
@@ -221,7 +205,7 @@ it("a change delivered to the editor's test URL first is still emitted when the 
 
 describe('at the end', () => {
 	it('n8n logged nothing that carries a secret', () => {
-		scanner.scanLogs('log', logs.lines);
+		scanner.scanLogs('log', suite.logs.lines);
 		expect(scanner.leaks).toEqual([]);
 	});
 });

@@ -7,11 +7,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
-import type { Emulator } from '../emulator';
-import { captureLogs, runNode, type LogCapture } from '../support/n8n';
+import { runNode } from '../support/n8n';
 import { BEGIN_STATE, createFromTicket, createRequests, seedSettings, serviceDeskUrl, wiqlRequests } from '../nodes/create-from-ticket.support';
 import { TRIGGER, triggerRig } from '../nodes/trigger.support';
-import { CANARY_HOOK_BASIC, CANARY_PAT, HEAVY, LeakScanner, ReliabilityCounts, SEED, canaryEmulator, subscribeByHand } from './support';
+import { CANARY_HOOK_BASIC, CANARY_PAT, HEAVY, SEED, canarySuite, subscribeByHand } from './support';
 
 const NODE_TYPE = 'n8n-nodes-azure-devops-connector.azureDevOpsConnector';
 const TICKETS = HEAVY ? 1_000 : 120;
@@ -48,22 +47,8 @@ const FRAGMENTS = [
 /** Fragments allowed in a ticket id: no ";" (a tag cannot hold it) and no "," (the Search tag filter splits on it). */
 const ID_FRAGMENTS = FRAGMENTS.filter((fragment) => !fragment.includes(';') && !fragment.includes(','));
 
-const counts = new ReliabilityCounts('injection');
-const scanner = new LeakScanner();
-let emu: Emulator;
-let logs: LogCapture;
-
-beforeAll(async () => {
-	logs = captureLogs();
-	emu = await canaryEmulator({ seed: SEED });
-});
-
-afterAll(async () => {
-	logs.restore();
-	await emu.stop();
-	counts.set('leaks', scanner.leaks.length);
-	counts.report();
-});
+const suite = canarySuite('injection');
+const { counts, scanner } = suite;
 
 /** HTML escaping as the README states it, written out independently: & < > " ' as entities, line breaks as <br>. */
 function escapedForHtml(text: string): string {
@@ -109,22 +94,22 @@ describe(`${TICKETS} tickets full of markup, patch look-alikes, placeholders and
 	let ids: number[] = [];
 
 	const run = async () =>
-		await createFromTicket(emu, {
+		await createFromTicket(suite.emu, {
 			tickets,
 			continueOnFail: true,
-			credentials: { azureDevOpsApi: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
+			credentials: { azureDevOpsApi: { organizationUrl: suite.emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
 			parameters: {
-				connectorSettings: seedSettings(serviceDeskUrl(emu), { AttributeMap: ATTRIBUTE_MAP }),
+				connectorSettings: seedSettings(serviceDeskUrl(suite.emu), { AttributeMap: ATTRIBUTE_MAP }),
 				variables: { variable: [{ name: 'Extra', value: EXTRA }] },
 			},
 		});
 
 	afterEach(() => {
-		expect(emu.specViolations()).toEqual([]);
+		expect(suite.emu.specViolations()).toEqual([]);
 	});
 
 	it('stores plain fields verbatim, escapes HTML fields, expands nothing twice, sends exactly the planned patch', async () => {
-		emu.reset();
+		suite.emu.reset();
 		const result = await run();
 		scanner.scan('output', result.items);
 		counts.add('itemsSent', tickets.length);
@@ -132,10 +117,10 @@ describe(`${TICKETS} tickets full of markup, patch look-alikes, placeholders and
 		ids = result.items.map((item) => item.json.id as number);
 		expect(new Set(ids).size).toBe(tickets.length);
 
-		const creates = createRequests(emu);
+		const creates = createRequests(suite.emu);
 		expect(creates).toHaveLength(tickets.length);
 		for (const [index, ticket] of tickets.entries()) {
-			const stored = emu.getWorkItem(ids[index]) as { fields: IDataObject; relations?: Array<{ url: string }> };
+			const stored = suite.emu.getWorkItem(ids[index]) as { fields: IDataObject; relations?: Array<{ url: string }> };
 			counts.add('fieldsChecked', 4);
 			expect(stored.fields['System.Title']).toBe(ticket.TicketTitle);
 			expect(stored.fields['System.Description']).toBe(`<p>${escapedForHtml(ticket.LatestImportantMessage)}</p><p>${escapedForHtml(ticket.Note)}</p>`);
@@ -152,22 +137,22 @@ describe(`${TICKETS} tickets full of markup, patch look-alikes, placeholders and
 		}
 		// The HTML field holds no markup of the ticket's own: only our <p> and the <br> for line breaks.
 		for (const id of ids) {
-			const description = String((emu.getWorkItem(id) as { fields: IDataObject }).fields['System.Description']);
+			const description = String((suite.emu.getWorkItem(id) as { fields: IDataObject }).fields['System.Description']);
 			expect(description.replace(/<\/?p>|<br>/g, '')).not.toMatch(/[<>"']/);
 		}
 	});
 
 	it('a re-run finds every ticket by its quoted id (no query broken, none matched by another) and creates nothing', async () => {
-		const before = emu.requests().length;
+		const before = suite.emu.requests().length;
 		const result = await run();
 		scanner.scan('output', result.items);
 		counts.add('itemsSent', tickets.length);
 		expect(result.items.map((item) => item.json.id)).toEqual(ids);
 		expect(result.items.every((item) => item.json.created === false)).toBe(true);
-		const rerun = emu.requests().slice(before);
+		const rerun = suite.emu.requests().slice(before);
 		expect(rerun.every((request) => request.status === 200)).toBe(true);
 		expect(rerun.filter((request) => /\/workitems\/\$/i.test(request.path))).toHaveLength(0);
-		counts.add('queriesRun', wiqlRequests(emu).length);
+		counts.add('queriesRun', wiqlRequests(suite.emu).length);
 	});
 
 	it('Search with hostile filters finds exactly the work items whose title contains the text, or that carry the tag', async () => {
@@ -176,8 +161,8 @@ describe(`${TICKETS} tickets full of markup, patch look-alikes, placeholders and
 				type: NODE_TYPE,
 				nodeTypes: { [NODE_TYPE]: new AzureDevOpsConnector() },
 				credentialTypes: [new AzureDevOpsApi()],
-				credentials: { azureDevOpsApi: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
-				parameters: { resource: 'workItem', operation: 'search', project: { __rl: true, mode: 'url', value: serviceDeskUrl(emu) }, searchBy: 'filters', filters, returnAll: true },
+				credentials: { azureDevOpsApi: { organizationUrl: suite.emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
+				parameters: { resource: 'workItem', operation: 'search', project: { __rl: true, mode: 'url', value: serviceDeskUrl(suite.emu) }, searchBy: 'filters', filters, returnAll: true },
 			});
 			counts.add('queriesRun');
 			expect(result.error).toBeUndefined();
@@ -198,18 +183,18 @@ describe(`${TICKETS} tickets full of markup, patch look-alikes, placeholders and
 	});
 
 	it('the trigger reads the hostile ticket ids back exactly', async () => {
-		const rig = await triggerRig(emu, {
+		const rig = await triggerRig(suite.emu, {
 			parameters: { registerSubscription: false, deliveryAuthentication: 'credential', workItemEndState: 'Closed', endState: 'Return from DevOps' },
 			credentials: {
-				azureDevOpsApi: { id: 'ado', name: 'Fabrikam', data: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
+				azureDevOpsApi: { id: 'ado', name: 'Fabrikam', data: { organizationUrl: suite.emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } },
 				azureDevOpsWebhookAuthApi: { id: 'hook', name: 'Hook', data: { authType: 'basicAuth', user: HOOK_USER, password: CANARY_HOOK_BASIC } },
 			},
 		});
 		try {
-			await subscribeByHand(emu, rig.url, { basicAuthUsername: HOOK_USER, basicAuthPassword: CANARY_HOOK_BASIC });
+			await subscribeByHand(suite.emu, rig.url, { basicAuthUsername: HOOK_USER, basicAuthPassword: CANARY_HOOK_BASIC });
 			const sample = [0, 1, 2, 3, 4].map((n) => Math.floor((n * tickets.length) / 5));
-			for (const index of sample) emu.updateWorkItem(ids[index], { 'System.State': 'Closed' });
-			await emu.hooks.flush();
+			for (const index of sample) suite.emu.updateWorkItem(ids[index], { 'System.State': 'Closed' });
+			await suite.emu.hooks.flush();
 			const emitted = rig.results.filter((result) => result.workflowData).map((result) => result.workflowData![0][0].json);
 			counts.add('deliveriesTried', rig.results.length);
 			scanner.scan('trigger', emitted);
@@ -224,7 +209,7 @@ describe(`${TICKETS} tickets full of markup, patch look-alikes, placeholders and
 
 describe('at the end', () => {
 	it('n8n logged nothing that carries a secret', () => {
-		scanner.scanLogs('log', logs.lines);
+		scanner.scanLogs('log', suite.logs.lines);
 		expect(scanner.leaks).toEqual([]);
 	});
 });

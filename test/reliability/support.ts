@@ -6,7 +6,7 @@ import * as http from 'http';
 import * as path from 'path';
 
 import { defaultSeed, startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
-import type { LogLine } from '../support/n8n';
+import { captureLogs, type LogCapture, type LogLine } from '../support/n8n';
 
 /** Heavier variants (100,000 deliveries, 10,000 items) run only with RELIABILITY_HEAVY=1. */
 export const HEAVY = process.env.RELIABILITY_HEAVY === '1';
@@ -244,4 +244,38 @@ export async function subscribeByHand(
 	});
 	if (answer.status !== 200) throw new Error(`subscription not created: ${answer.status} ${answer.text}`);
 	return (JSON.parse(answer.text) as { id: string }).id;
+}
+
+/**
+ * The set-up suites share: n8n's log lines captured, a canary emulator started before the tests and stopped after
+ * them, and the counts reported with the leaks the scanner found. `suite.emu` and `suite.logs` are there once the
+ * suite's beforeAll has run.
+ */
+export function canarySuite(name: string): { counts: ReliabilityCounts; scanner: LeakScanner; readonly emu: Emulator; readonly logs: LogCapture } {
+	const counts = new ReliabilityCounts(name);
+	const scanner = new LeakScanner();
+	let emu: Emulator | undefined;
+	let logs: LogCapture | undefined;
+	beforeAll(async () => {
+		logs = captureLogs();
+		emu = await canaryEmulator({ seed: SEED });
+	});
+	afterAll(async () => {
+		logs?.restore();
+		await emu?.stop();
+		counts.set('leaks', scanner.leaks.length);
+		counts.report();
+	});
+	return {
+		counts,
+		scanner,
+		get emu(): Emulator {
+			if (!emu) throw new Error('the canary emulator starts in beforeAll');
+			return emu;
+		},
+		get logs(): LogCapture {
+			if (!logs) throw new Error('logs are captured from beforeAll on');
+			return logs;
+		},
+	};
 }
