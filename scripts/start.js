@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const n8n = require('./lib/n8n');
 
-const { ROOT, PACKAGE_NAME, request, sleep } = n8n;
+const { ROOT, PACKAGE_NAME, request } = n8n;
 // N8N_MAJOR=1 npm start runs n8n 1.x on this machine's Node instead of 2.x on the registry's Node 24
 const MAJOR = process.env.N8N_MAJOR === '1' ? 1 : 2;
 const N8N_VERSION = n8n.RUNTIMES[MAJOR].n8n;
