@@ -7,6 +7,8 @@ module.exports = {
 	// the end-to-end tests need a real n8n: `npm run test:e2e` (scripts/e2e.js) runs them
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	setupFiles: ['<rootDir>/test/support/env.ts'],
+	globalSetup: '<rootDir>/test/support/global-setup.js',
+	globalTeardown: '<rootDir>/test/support/global-teardown.js',
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 	},

@@ -8,6 +8,8 @@ module.exports = {
 	roots: ['<rootDir>/bench'],
 	testMatch: ['**/*.bench.ts'],
 	setupFiles: ['<rootDir>/test/support/env.ts'],
+	globalSetup: '<rootDir>/test/support/global-setup.js',
+	globalTeardown: '<rootDir>/test/support/global-teardown.js',
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
 	testTimeout: 600000,
 };
