@@ -10,6 +10,7 @@ import {
 	authenticateForOrganization,
 	parseOrganizationTokens,
 } from '../nodes/AzureDevOpsConnector/connector/organizationTokens';
+import { CONNECTION_DATA } from '../nodes/AzureDevOpsConnector/transport/connectionData';
 
 /** One Azure DevOps organization (or Server collection) and its Personal Access Token. */
 export class AzureDevOpsApi implements ICredentialType {
@@ -71,8 +72,8 @@ export class AzureDevOpsApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{ $credentials.organizationUrl.trim().replace(/\\/+$/, "") }}',
-			url: '/_apis/connectionData',
-			qs: { 'api-version': '7.1' },
+			url: CONNECTION_DATA.path,
+			qs: { 'api-version': CONNECTION_DATA.apiVersion },
 		},
 		rules: [
 			{

@@ -42,6 +42,7 @@ import {
 	fcOptions,
 	secretForms,
 } from './support';
+import { locationList } from '../support/locations';
 
 const NODE_TYPE = 'n8n-nodes-azure-devops-connector.azureDevOpsConnector';
 const HOOK_USER = 'azure-devops';
@@ -62,6 +63,8 @@ beforeAll(async () => {
 	emu = await canaryEmulator({ seed: SEED });
 	evil = await startLoopbackServer(() => ({ body: { count: 0, value: [], authenticatedUser: { id: 'x' } } }));
 	redirector = await startLoopbackServer((request) => {
+		// /alpha tells its API versions like any organization; its other routes redirect.
+		if (request.method === 'OPTIONS' && request.url.split('?')[0] === '/alpha/_apis') return { body: locationList() };
 		if (request.url.startsWith('/alpha/')) {
 			const toOtherOrganization = request.url.includes('to-beta') || request.url.includes('connectionData');
 			return {
@@ -434,8 +437,15 @@ describe('a token goes only to its own organization', () => {
 				expect({ url, sent: sent.length }).toEqual({ url, sent: 0 });
 				expect(String(run.items[0].json.code)).toMatch(/^AZDC-(4001|1013|1011)$/);
 			} else {
-				// The emulator answered with the token it recognised for that organization: never a 401.
-				expect({ url, tokens: sent.map((r) => r.token), statuses: sent.map((r) => r.status) }).toEqual({ url, tokens: [expected], statuses: [200] });
+				// The emulator answered with the token it recognised for that organization: never a 401. The first request
+				// to an organization also learns its API versions (OPTIONS /_apis) - with the same token.
+				const read = sent.filter((r) => r.method !== 'OPTIONS');
+				expect({ url, tokens: sent.map((r) => r.token), statuses: sent.map((r) => r.status) }).toEqual({
+					url,
+					tokens: sent.map(() => expected),
+					statuses: sent.map(() => 200),
+				});
+				expect({ url, reads: read.length }).toEqual({ url, reads: 1 });
 			}
 		}
 		counts.add('wireChecks', cases.length);
@@ -511,7 +521,11 @@ describe('redirects are never followed with a token', () => {
 		const toEvil = await runAction('get', { project, workItem: byId(5) }, credentials, true);
 		const toBeta = await runAction('get', { project: { ...project, value: 'to-beta' }, workItem: byId(5) }, credentials, true);
 		expect([toEvil.items[0].json.code, toBeta.items[0].json.code]).toEqual(['AZDC-4017', 'AZDC-4017']);
-		expect(redirector.requests.map((r) => r.url.split('?')[0])).toEqual(['/alpha/P/_apis/wit/workitems/5', '/alpha/to-beta/_apis/wit/workitems/5']);
+		expect(redirector.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+			'OPTIONS /alpha/_apis',
+			'GET /alpha/P/_apis/wit/workitems/5',
+			'GET /alpha/to-beta/_apis/wit/workitems/5',
+		]);
 		expect(tokensThatWentElsewhere()).toBe(0);
 		evilGotNothing();
 	});
@@ -621,7 +635,8 @@ describe('settings pointing at a host the credential does not name', () => {
 		scanRun('server', run);
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json.created).toBe(true);
-		expect(emu.requests().map((r) => r.token)).toEqual(['DefaultCollection#0', 'DefaultCollection#0']);
+		// The collection's API versions, the search for an existing work item, the create: all with its own token.
+		expect(emu.requests().map((r) => `${r.method} ${r.token}`)).toEqual(['OPTIONS DefaultCollection#0', 'POST DefaultCollection#0', 'POST DefaultCollection#0']);
 	});
 });
 

@@ -13,7 +13,11 @@ import {
 	azureDevOpsRequest,
 	type AzureDevOpsCredentialType,
 	type AzureDevOpsRequest,
-} from '../../nodes/AzureDevOpsConnector/transport';
+} from '../../nodes/AzureDevOpsConnector/transport/request';
+import type { Route } from '../../nodes/AzureDevOpsConnector/transport/versions';
+
+// The probe sends raw paths; their version is negotiated as for the core area's projects route (7.1, released).
+const PROBE_ROUTE: Route = { feature: 'the probe', area: 'core', locationId: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', version: '7.1' };
 
 export const PROBE_TYPE = 'n8n-nodes-azure-devops-connector.transportProbe';
 
@@ -44,7 +48,7 @@ export class TransportProbe implements INodeType {
 			const credentialType = this.getNodeParameter('credentialType', i) as AzureDevOpsCredentialType;
 			const raw = this.getNodeParameter('request', i) as string | object;
 			const request = (typeof raw === 'string' ? JSON.parse(raw) : raw) as AzureDevOpsRequest;
-			const response = await azureDevOpsRequest.call(this, credentialType, { ...request, itemIndex: i });
+			const response = await azureDevOpsRequest.call(this, credentialType, { ...request, route: request.route ?? PROBE_ROUTE, itemIndex: i });
 			out.push({
 				json: {
 					status: response.status,

@@ -1,19 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorCodeOf } from '../transport';
+import { errorCodeOf, toNodeError } from '../transport';
+import type { OperationModule } from './types';
 import * as workItem from './workItem/WorkItem.resource';
-
-/**
- * An operation either handles one item at a time (`execute`) or all items at once (`executeBatch`, for operations
- * that share work across items: one search per batch, bounded concurrency). A batch returns one entry per input
- * item, in input order: the output items for it, or the error it failed with.
- */
-export type ItemResult = INodeExecutionData[] | { error: unknown };
-
-export type OperationModule =
-	| { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> }
-	| { executeBatch(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> };
 
 const resources: Record<string, Record<string, OperationModule>> = {
 	workItem: workItem.operations,
@@ -30,10 +20,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const items = this.getInputData();
 	const results: INodeExecutionData[] = [];
-	const fail = (error: unknown, itemIndex: number) => {
+	const fail = (failure: unknown, itemIndex: number) => {
+		const error = toNodeError(this.getNode(), failure, itemIndex);
 		if (!this.continueOnFail()) throw error;
 		results.push({
-			json: { error: (error as Error).message, code: errorCodeOf(error) ?? null },
+			json: { error: error.message, code: errorCodeOf(error) ?? null },
 			pairedItem: { item: itemIndex },
 		});
 	};

@@ -1,20 +1,12 @@
 /**
- * Where an operation acts: which credential, which organization, which project, which work item. Resolved from the
- * node's parameters once per item, so every operation addresses Azure DevOps the same way.
+ * What an operation reads from its parameters to address Azure DevOps: the credential type, the project (resolved by
+ * the client's one `resolveTarget`), the work item id.
  */
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { parseAzureDevOpsUrl } from '../connector/azureDevOpsUrl';
-import { ConnectorError } from '../connector/errors';
-import { splitOrganizationList } from '../connector/organizationTokens';
-import type { AzureDevOpsCredentialType } from '../transport';
-
-export interface ProjectTarget {
-	credentialType: AzureDevOpsCredentialType;
-	organizationUrl: string;
-	project: string;
-}
+import type { ConnectorError } from '../connector/errors';
+import { resolveTarget, type AzureDevOpsCredentialType, type Target } from '../transport';
 
 type ParameterContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -27,59 +19,10 @@ export function credentialTypeOf(context: ParameterContext, itemIndex = 0): Azur
 	return authentication === 'azureDevOpsMultiOrgApi' ? 'azureDevOpsMultiOrgApi' : 'azureDevOpsApi';
 }
 
-/** The organization URLs the node's credential holds, in the credential's order. */
-export async function credentialOrganizations(
-	context: ParameterContext,
-	credentialType: AzureDevOpsCredentialType,
-): Promise<Array<{ organizationUrl: string; allowHttp: boolean }>> {
-	const credentials = await context.getCredentials(credentialType);
-	const allowHttp = credentials.allowHttp === true;
-	const urls =
-		credentialType === 'azureDevOpsApi'
-			? [String(credentials.organizationUrl ?? '')]
-			: splitOrganizationList(String(credentials.organizations ?? ''));
-	return urls.map((url) => ({
-		organizationUrl: parseAzureDevOpsUrl(url, { allowHttp, field: 'Organization URL' }).organizationUrl,
-		allowHttp,
-	}));
-}
-
-/** Resolves the Project resource locator (from the list, by URL, or by name) to organization and project. */
-export async function resolveProject(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	parameterName = 'project',
-): Promise<ProjectTarget> {
-	const credentialType = credentialTypeOf(context, itemIndex);
-	const locator = context.getNodeParameter(parameterName, itemIndex) as INodeParameterResourceLocator | string;
-	const value = String(typeof locator === 'string' ? locator : (locator.value ?? '')).trim();
-	const mode = typeof locator === 'string' ? 'name' : locator.mode;
-	const organizations = await credentialOrganizations(context, credentialType);
-	const allowHttp = organizations.some((org) => org.allowHttp);
-
-	if (value === '') {
-		throw operationError(context, new ConnectorError('projectNotChosen', 'No project is set.', { field: 'Project' }), itemIndex);
-	}
-	if (mode === 'list' || mode === 'url' || /^https?:\/\//i.test(value)) {
-		try {
-			const location = parseAzureDevOpsUrl(value, { allowHttp, requireProject: true, field: 'Project' });
-			return { credentialType, organizationUrl: location.organizationUrl, project: location.project as string };
-		} catch (error) {
-			throw operationError(context, error as ConnectorError, itemIndex);
-		}
-	}
-	if (organizations.length !== 1) {
-		throw operationError(
-			context,
-			new ConnectorError(
-				'projectNotChosen',
-				`"${value}" is a project name, but the credential has ${organizations.length} organizations.`,
-				{ field: 'Project' },
-			),
-			itemIndex,
-		);
-	}
-	return { credentialType, organizationUrl: organizations[0].organizationUrl, project: value };
+/** The organization and project of one input item (the Project parameter against the node's credential). */
+export async function itemTarget(context: IExecuteFunctions, itemIndex: number, parameterName = 'project'): Promise<Target> {
+	const project = context.getNodeParameter(parameterName, itemIndex) as INodeParameterResourceLocator | string;
+	return await resolveTarget(context, credentialTypeOf(context, itemIndex), project);
 }
 
 /** Reads a work item id from the Work Item resource locator: an id, or an API or web URL of the work item. */

@@ -349,6 +349,16 @@ export const ERROR_CATALOGUE = {
 		title: 'Azure DevOps answered with something that is not JSON',
 		fix: 'Check that the URL points at Azure DevOps (not a proxy or sign-in page).',
 	},
+	apiVersionUnsupported: {
+		code: 'AZDC-4030',
+		title: 'This Azure DevOps server does not offer what the operation needs',
+		fix: 'Use Azure DevOps Services or upgrade the server to the version the message names, or choose an operation this server offers.',
+	},
+	apiVersionsUnreadable: {
+		code: 'AZDC-4031',
+		title: 'Azure DevOps did not say which REST API versions it supports',
+		fix: 'Check that the organization or collection URL points at Azure DevOps Services or Azure DevOps Server 2019 or later (not a proxy or sign-in page).',
+	},
 
 	// 5xxx: action-node operations
 	projectNotChosen: {

@@ -1,3 +1,3 @@
-export * as credentialTest from './credentialTest';
+export * as credentialTest from '../transport/credentialTest';
 export * as listSearch from './listSearch';
 export * as loadOptions from './loadOptions';

@@ -1,16 +1,8 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { readTypeStates } from '../actions/workItem/operationHelpers';
-import { apiPath, azureDevOpsRequest } from '../transport';
+import { fields as fieldsApi, types } from '../transport';
 import { chosenProject, chosenWorkItemType } from './projectContext';
-
-interface TypeList {
-	value?: Array<{ name?: string; description?: string; isDisabled?: boolean }>;
-}
-
-interface FieldList {
-	value?: Array<{ name?: string; referenceName?: string; readOnly?: boolean; alwaysRequired?: boolean }>;
-}
 
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
 
@@ -18,12 +10,7 @@ const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.loca
 export async function getWorkItemTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const project = await chosenProject(this);
 	if (!project) return [];
-	const response = await azureDevOpsRequest.call(this, project.credentialType, {
-		method: 'GET',
-		organizationUrl: project.organizationUrl,
-		path: apiPath(project.project, '_apis', 'wit', 'workitemtypes'),
-	});
-	return ((response.body as TypeList).value ?? [])
+	return (await types.list(this, project))
 		.filter((type) => typeof type.name === 'string' && type.name !== '' && type.isDisabled !== true)
 		.map((type) => ({ name: type.name as string, value: type.name as string, description: type.description || undefined }))
 		.sort(byName);
@@ -48,16 +35,12 @@ export async function getFields(this: ILoadOptionsFunctions): Promise<INodePrope
 	const project = await chosenProject(this);
 	if (!project) return [];
 	const type = await chosenWorkItemType(this, project);
-	const response = await azureDevOpsRequest.call(this, project.credentialType, {
-		method: 'GET',
-		organizationUrl: project.organizationUrl,
-		path: type
-			? apiPath(project.project, '_apis', 'wit', 'workitemtypes', type, 'fields')
-			: apiPath(project.project, '_apis', 'wit', 'fields'),
-	});
+	const list: Array<{ name?: string; referenceName?: string; readOnly?: boolean; alwaysRequired?: boolean }> = type
+		? await types.fields(this, project, type)
+		: await fieldsApi.list(this, project);
 	const seen = new Set<string>();
 	const options: INodePropertyOptions[] = [];
-	for (const field of (response.body as FieldList).value ?? []) {
+	for (const field of list) {
 		const reference = field.referenceName;
 		if (!reference || field.readOnly === true || seen.has(reference.toLowerCase())) continue;
 		seen.add(reference.toLowerCase());

@@ -12,6 +12,7 @@ import type {
 
 import { ConnectorError, ERROR_CATALOGUE, type ErrorKey } from '../connector/errors';
 import { type OrganizationToken, parseOrganizationTokens } from '../connector/organizationTokens';
+import { CONNECTION_DATA } from './connectionData';
 
 const TEST_TIMEOUT_MS = 15_000;
 
@@ -71,8 +72,8 @@ async function testOrganization(context: ICredentialTestFunctions, entry: Organi
 		// the token of this one organization is given to n8n's request helper as Basic auth (empty user name).
 		answer = (await context.helpers.request({
 			method: 'GET',
-			uri: `${organizationUrl}/_apis/connectionData`,
-			qs: { 'api-version': '7.1' },
+			uri: `${organizationUrl}${CONNECTION_DATA.path}`,
+			qs: { 'api-version': CONNECTION_DATA.apiVersion },
 			headers: { Accept: 'application/json', 'X-TFS-FedAuthRedirect': 'Suppress' },
 			auth: { username: '', password: entry.token },
 			json: true,

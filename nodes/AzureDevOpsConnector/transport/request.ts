@@ -14,17 +14,17 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 	IWebhookFunctions,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage, type ErrorKey } from '../connector/errors';
+import { ConnectorError, type ErrorKey } from '../connector/errors';
+import { AzureDevOpsError, keyForStatus, serviceFacts } from './errors';
+import { negotiateVersion, parseLocations, type Route, type ServerVersions } from './versions';
 
 export type AzureDevOpsCredentialType = 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
-export const DEFAULT_API_VERSION = '7.1';
 
 export interface RetryPolicy {
 	/** Attempts in all, the first included. */
@@ -71,7 +71,8 @@ export interface AzureDevOpsRequest {
 	body?: unknown;
 	/** JSON Patch for work item create/update; JSON otherwise. */
 	contentType?: 'application/json' | 'application/json-patch+json';
-	apiVersion?: string;
+	/** The route, whose api-version is negotiated with the organization (see versions.ts). */
+	route: Route;
 	/**
 	 * Whether sending the request twice is harmless (reads, deletes, updates guarded by `test /rev`). A request that is
 	 * not idempotent (create, comment) is retried only when it certainly did not reach the server (429/503 answers,
@@ -101,30 +102,100 @@ export interface AzureDevOpsResponse<T> {
 	attempts: number;
 }
 
-/** Encodes path segments for an API path: apiPath(project, '_apis', 'wit', 'workitems', `$${type}`). */
-export function apiPath(...segments: Array<string | number>): string {
-	return '/' + segments.map((segment) => encodeURIComponent(String(segment)).replace(/%24/g, '$')).join('/');
-}
-
 type Outcome =
 	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown }
 	| { kind: 'network'; reached: boolean; reason: string }
 	| { kind: 'refused'; error: unknown };
 
-/** Sends one Azure DevOps REST request with back-off and error mapping. */
+/** Sends one Azure DevOps REST request with back-off and error mapping, at the version the organization serves. */
 export async function azureDevOpsRequest<T = IDataObject>(
 	this: RequestContext,
 	credentialType: AzureDevOpsCredentialType,
 	request: AzureDevOpsRequest,
 ): Promise<AzureDevOpsResponse<T>> {
+	const server = await serverVersions(this, credentialType, request.organizationUrl, request);
+	let apiVersion: string;
+	try {
+		apiVersion = negotiateVersion(request.route, server);
+	} catch (error) {
+		throw notOnThisServer(this.getNode(), error as ConnectorError, request.itemIndex);
+	}
+	return await sendWithRetries<T>(this, credentialType, request, apiVersion);
+}
+
+/** A route this server lacks, as the client's error (the fault's own sentence, without code and fix). */
+function notOnThisServer(node: INode, fault: ConnectorError, itemIndex: number | undefined): AzureDevOpsError {
+	const problem = fault.message.replace(/^\[AZDC-\d{4}\] /, '').replace(/ Fix: [\s\S]*$/, '');
+	return new AzureDevOpsError(node, fault.key, problem, { itemIndex });
+}
+
+// What each organization or collection serves, learnt once per process (a failed discovery is not remembered).
+const discovered = new Map<string, Promise<ServerVersions>>();
+
+/** Forgets what was learnt about servers' versions (tests that restart an emulator on the same URL). */
+export function forgetServerVersions(): void {
+	discovered.clear();
+}
+
+/** The versions an organization or collection serves, from its `OPTIONS /_apis` answer (read once per process). */
+export async function serverVersions(
+	context: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	organizationUrl: string,
+	call: Pick<AzureDevOpsRequest, 'itemIndex' | 'retry' | 'timeoutMs'> = {},
+): Promise<ServerVersions> {
+	const key = organizationUrl.replace(/\/+$/, '').toLowerCase();
+	let pending = discovered.get(key);
+	if (!pending) {
+		pending = discover(context, credentialType, organizationUrl, call);
+		discovered.set(key, pending);
+		pending.catch(() => discovered.delete(key));
+	}
+	return await pending;
+}
+
+async function discover(
+	context: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	organizationUrl: string,
+	call: Pick<AzureDevOpsRequest, 'itemIndex' | 'retry' | 'timeoutMs'>,
+): Promise<ServerVersions> {
+	const { itemIndex } = call;
+	const response = await sendWithRetries<unknown>(
+		context,
+		credentialType,
+		// The location list takes no api-version; n8n's types lack OPTIONS, its HTTP client does not.
+		{ ...call, method: 'OPTIONS' as IHttpRequestMethods, organizationUrl, path: '/_apis', route: DISCOVERY, idempotent: true },
+		undefined,
+	);
+	const server = parseLocations(response.body);
+	if (!server) {
+		throw new AzureDevOpsError(
+			context.getNode(),
+			'apiVersionsUnreadable',
+			`${organizationUrl} answered OPTIONS /_apis with no list of resource locations.`,
+			{ status: response.status, itemIndex },
+		);
+	}
+	return server;
+}
+
+const DISCOVERY: Route = { feature: 'resource locations', area: 'Location', locationId: '', version: '' };
+
+async function sendWithRetries<T>(
+	context: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	request: AzureDevOpsRequest,
+	apiVersion: string | undefined,
+): Promise<AzureDevOpsResponse<T>> {
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
 	const idempotent = request.idempotent ?? request.method === 'GET';
-	const node = this.getNode();
+	const node = context.getNode();
 	const url = `${request.organizationUrl.replace(/\/+$/, '')}${request.path}`;
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url,
-		qs: { ...request.query, 'api-version': request.apiVersion ?? DEFAULT_API_VERSION },
+		qs: apiVersion === undefined ? { ...request.query } : { ...request.query, 'api-version': apiVersion },
 		headers: {
 			Accept: 'application/json',
 			...(request.body !== undefined ? { 'Content-Type': request.contentType ?? 'application/json' } : {}),
@@ -140,7 +211,7 @@ export async function azureDevOpsRequest<T = IDataObject>(
 
 	let waited = 0;
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await send(this, credentialType, options);
+		const outcome = await send(context, credentialType, options);
 		if (outcome.kind === 'refused') {
 			throw refusedBeforeSending(node, outcome.error, request.itemIndex);
 		}
@@ -157,13 +228,13 @@ export async function azureDevOpsRequest<T = IDataObject>(
 		const decision = retryDecision(outcome, idempotent, attempt, policy);
 		if (decision.retry) {
 			const wait = Math.min(decision.waitMs, policy.maxDelayMs);
-			if (waited + wait <= policy.maxTotalWaitMs && !isCancelled(this)) {
+			if (waited + wait <= policy.maxTotalWaitMs && !isCancelled(context)) {
 				waited += wait;
 				await activeClock.sleep(wait);
 				continue;
 			}
 		}
-		throw toNodeApiError(node, outcome, request, idempotent, attempt);
+		throw toAzureDevOpsError(node, outcome, request, idempotent, attempt);
 	}
 }
 
@@ -289,37 +360,13 @@ function networkCode(error: unknown): string {
 	return '';
 }
 
-/** The service's own error text from its JSON error shape ({ message, typeKey, errorCode, ... }). */
-function serviceMessage(body: unknown): { message?: string; typeKey?: string } {
-	if (body && typeof body === 'object' && !Array.isArray(body)) {
-		const { message, typeKey } = body as { message?: unknown; typeKey?: unknown };
-		return {
-			message: typeof message === 'string' ? message : undefined,
-			typeKey: typeof typeKey === 'string' ? typeKey : undefined,
-		};
-	}
-	return {};
-}
-
-function keyForStatus(status: number, typeKey: string | undefined): ErrorKey {
-	if (status >= 300 && status < 400) return 'azureDevOpsRedirected';
-	if (status === 203 || status === 401) return 'azureDevOpsUnauthorized';
-	if (status === 403) return 'azureDevOpsForbidden';
-	if (status === 404) return 'azureDevOpsNotFound';
-	if (status === 409 || status === 412 || typeKey === 'WorkItemRevisionMismatchException') return 'azureDevOpsConflict';
-	if (status === 429) return 'azureDevOpsThrottled';
-	if (status === 503) return 'azureDevOpsThrottled';
-	if (status >= 500) return 'azureDevOpsUnavailable';
-	return 'azureDevOpsRejected';
-}
-
-function toNodeApiError(
+function toAzureDevOpsError(
 	node: INode,
 	outcome: Exclude<Outcome, { kind: 'refused' }>,
 	request: AzureDevOpsRequest,
 	idempotent: boolean,
 	attempts: number,
-): NodeApiError {
+): AzureDevOpsError {
 	const what = `${request.method} ${request.path.split('?')[0]}`;
 	if (outcome.kind === 'network') {
 		const key: ErrorKey = outcome.reached && !idempotent ? 'requestOutcomeUnknown' : 'azureDevOpsUnreachable';
@@ -330,22 +377,21 @@ function toNodeApiError(
 			key === 'requestOutcomeUnknown'
 				? `The connection was lost after ${what} was sent (${reason}); it may have been carried out.`
 				: `${what} failed after ${attempts} attempt(s): ${reason}.`;
-		return buildError(node, key, problem, { reason: outcome.reason }, undefined, request.itemIndex);
+		const error = new AzureDevOpsError(node, key, problem, { itemIndex: request.itemIndex });
+		error.context.reason = outcome.reason;
+		return error;
 	}
 	const { status, body, headers } = outcome;
-	const service = serviceMessage(body);
-	const key = keyForStatus(status, service.typeKey);
-	let problem = service.message
-		? `Azure DevOps answered ${status} to ${what}: ${service.message}`
+	const facts = serviceFacts(body);
+	const key = keyForStatus(status, facts.serviceType);
+	let problem = facts.serviceMessage
+		? `Azure DevOps answered ${status} to ${what}: ${facts.serviceMessage}`
 		: `Azure DevOps answered ${status} to ${what}.`;
 	if (key === 'azureDevOpsThrottled') problem += ` Gave up after ${attempts} attempt(s).`;
 	if (key === 'azureDevOpsRedirected' && headers.location) {
 		problem += ` It pointed to ${safeLocation(headers.location)}.`;
 	}
-	const response: JsonObject = { status };
-	if (service.message) response.message = service.message;
-	if (service.typeKey) response.typeKey = service.typeKey;
-	return buildError(node, key, problem, response, String(status), request.itemIndex);
+	return new AzureDevOpsError(node, key, problem, { ...facts, status, itemIndex: request.itemIndex });
 }
 
 const NETWORK_REASONS: Record<string, string> = {
@@ -364,26 +410,6 @@ const NETWORK_REASONS: Record<string, string> = {
 /** A network failure in words (the system code itself stays in the error's data). */
 function describeNetworkReason(code: string): string {
 	return NETWORK_REASONS[code] ?? 'connection error';
-}
-
-function buildError(
-	node: INode,
-	key: ErrorKey,
-	problem: string,
-	response: JsonObject,
-	httpCode: string | undefined,
-	itemIndex: number | undefined,
-): NodeApiError {
-	const spec = ERROR_CATALOGUE[key];
-	const message = formatErrorMessage(spec.code, undefined, problem, spec.fix);
-	const error = new NodeApiError(node, response, {
-		message,
-		description: spec.fix,
-		httpCode,
-		itemIndex,
-	});
-	error.context.code = spec.code;
-	return error;
 }
 
 function refusedBeforeSending(node: INode, error: unknown, itemIndex: number | undefined): NodeApiError {
@@ -405,13 +431,4 @@ function safeLocation(location: string): string {
 	} catch {
 		return 'an unreadable location';
 	}
-}
-
-/** The AZDC code of an error thrown by the transport or the connector core, if it has one. */
-export function errorCodeOf(error: unknown): string | undefined {
-	if (error instanceof ConnectorError) return error.code;
-	const context = (error as { context?: { code?: unknown } } | undefined)?.context;
-	if (typeof context?.code === 'string') return context.code;
-	const message = error instanceof Error ? error.message : '';
-	return /^\[(AZDC-\d{4})\]/.exec(message)?.[1];
 }

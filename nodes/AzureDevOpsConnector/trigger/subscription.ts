@@ -8,19 +8,18 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ConnectorError } from '../connector/errors';
 import { subscriptionHeaderLine } from '../connector/webhookSecret';
-import { apiPath, azureDevOpsRequest, errorCodeOf, type AzureDevOpsCredentialType } from '../transport';
+import {
+	isAzureDevOpsError,
+	projects,
+	resolveTarget,
+	subscriptions,
+	type AzureDevOpsCredentialType,
+	type OrganizationTarget,
+	type Target,
+} from '../transport';
 import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
 import { registrationFor, storeRegistration, type GeneratedSecret, type Registration } from './state';
-import { resolveTriggerTarget, type TriggerTarget } from './target';
 import { generateSecret, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
-
-interface SubscriptionBody {
-	id: string;
-	eventType?: string;
-	consumerInputs?: Record<string, unknown>;
-}
-
-const NOT_FOUND = 'AZDC-4016';
 
 function failure(context: IHookFunctions, error: unknown): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
@@ -49,7 +48,7 @@ function webhookUrl(context: IHookFunctions): string {
 }
 
 /** What the subscriptions are made from; when it changes, they are made again. */
-function fingerprintOf(config: TriggerConfig, target: TriggerTarget): string {
+function fingerprintOf(config: TriggerConfig, target: Target): string {
 	return JSON.stringify([
 		target.organizationUrl.toLowerCase(),
 		target.project.toLowerCase(),
@@ -61,9 +60,9 @@ function fingerprintOf(config: TriggerConfig, target: TriggerTarget): string {
 	]);
 }
 
-async function target(context: IHookFunctions, config: TriggerConfig): Promise<TriggerTarget> {
+async function target(context: IHookFunctions, config: TriggerConfig): Promise<Target> {
 	try {
-		return await resolveTriggerTarget(context, config.authentication as AzureDevOpsCredentialType, config.project);
+		return await resolveTarget(context, config.authentication as AzureDevOpsCredentialType, config.project);
 	} catch (error) {
 		throw failure(context, error);
 	}
@@ -74,16 +73,11 @@ async function readSubscription(
 	credentialType: AzureDevOpsCredentialType,
 	organizationUrl: string,
 	id: string,
-): Promise<SubscriptionBody | undefined> {
+) {
 	try {
-		const response = await azureDevOpsRequest.call(context, credentialType, {
-			method: 'GET',
-			organizationUrl,
-			path: apiPath('_apis', 'hooks', 'subscriptions', id),
-		});
-		return response.body as unknown as SubscriptionBody;
+		return await subscriptions.get(context, { credentialType, organizationUrl }, id);
 	} catch (error) {
-		if (errorCodeOf(error) === NOT_FOUND) return undefined;
+		if (isAzureDevOpsError(error, 'azureDevOpsNotFound')) return undefined;
 		throw failure(context, error);
 	}
 }
@@ -96,16 +90,12 @@ async function deleteSubscriptions(
 	ids: readonly string[],
 ): Promise<string[]> {
 	const failed: string[] = [];
+	const organization: OrganizationTarget = { credentialType, organizationUrl };
 	for (const id of ids) {
 		try {
-			await azureDevOpsRequest.call(context, credentialType, {
-				method: 'DELETE',
-				organizationUrl,
-				path: apiPath('_apis', 'hooks', 'subscriptions', id),
-				idempotent: true,
-			});
+			await subscriptions.delete(context, organization, id);
 		} catch (error) {
-			if (errorCodeOf(error) !== NOT_FOUND) failed.push(id);
+			if (!isAzureDevOpsError(error, 'azureDevOpsNotFound')) failed.push(id);
 		}
 	}
 	return failed;
@@ -190,13 +180,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 			},
 		};
 		try {
-			const response = await azureDevOpsRequest.call(this, credentialType, {
-				method: 'POST',
-				organizationUrl: where.organizationUrl,
-				path: apiPath('_apis', 'hooks', 'subscriptions'),
-				body,
-			});
-			const id = (response.body as unknown as SubscriptionBody).id;
+			const { id } = await subscriptions.create(this, where, body);
 			if (typeof id === 'string' && id !== '') created.push(id);
 		} catch (error) {
 			// Leave nothing half-made behind: remove what this call already created.
@@ -240,20 +224,15 @@ export async function deleteSubscription(this: IHookFunctions): Promise<boolean>
 	return failed.length === 0;
 }
 
-async function lookUpProjectId(context: IHookFunctions, where: TriggerTarget): Promise<string> {
+async function lookUpProjectId(context: IHookFunctions, where: Target): Promise<string> {
 	try {
-		const response = await azureDevOpsRequest.call(context, where.credentialType, {
-			method: 'GET',
-			organizationUrl: where.organizationUrl,
-			path: apiPath('_apis', 'projects', where.project),
-		});
-		const id = (response.body as IDataObject).id;
+		const { id } = await projects.get(context, where, where.project);
 		if (typeof id === 'string' && id !== '') return id;
 		throw new ConnectorError('subscriptionProjectNotFound', `Azure DevOps returned no id for project "${where.project}".`, {
 			field: 'Project',
 		});
 	} catch (error) {
-		if (errorCodeOf(error) === NOT_FOUND && !(error instanceof ConnectorError)) {
+		if (isAzureDevOpsError(error, 'azureDevOpsNotFound')) {
 			throw failure(
 				context,
 				new ConnectorError(
@@ -300,16 +279,9 @@ export function isPrivateWebhookUrl(url: string): boolean {
 	}
 }
 
-/** The service's own message out of a transport error ("... answered 400 to POST /x: <message> Fix: ..."). */
-function serviceText(error: unknown): string {
-	const message = error instanceof Error ? error.message : String(error);
-	const match = /answered \d+ to [^:]*: ([\s\S]*?) Fix: /.exec(message);
-	return (match ? match[1] : message.replace(/^\[AZDC-\d{4}\]\s*/, '')).trim();
-}
-
 function registrationError(context: IHookFunctions, error: unknown, url: string, eventType: string): NodeApiError {
-	const code = errorCodeOf(error);
-	const said = serviceText(error);
+	const code = isAzureDevOpsError(error) ? error.code : undefined;
+	const said = isAzureDevOpsError(error) ? (error.serviceMessage ?? '') : error instanceof Error ? error.message : String(error);
 	// The real service refuses loopback and private consumer URLs with a 400 that talks about the URL.
 	const refusesUrl = isPrivateWebhookUrl(url) && /\burl\b|localhost|private|address|host/i.test(said);
 	const key =

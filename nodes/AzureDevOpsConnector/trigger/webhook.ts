@@ -14,11 +14,10 @@ import { mapDevOpsState } from '../connector/stateMap';
 import { readTicketReference, type TicketReference } from '../connector/ticketReference';
 import type { WorkItemRelation } from '../connector/types';
 import type { HeaderBag, WebhookSecret } from '../connector/webhookSecret';
-import { apiPath, azureDevOpsRequest, errorCodeOf, type AzureDevOpsCredentialType } from '../transport';
+import { errorCodeOf, resolveTarget, workItems, type AzureDevOpsCredentialType } from '../transport';
 import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
 import { buildOutputItem, ticketOutput } from './output';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
-import { resolveTriggerTarget } from './target';
 import { authenticateDelivery, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
 interface FetchedWorkItem {
@@ -302,7 +301,7 @@ async function fetchWorkItem(
 		const credentialType = config.authentication as AzureDevOpsCredentialType;
 		let organizationUrl: string | null = null;
 		if (config.project) {
-			organizationUrl = (await resolveTriggerTarget(context, credentialType, config.project)).organizationUrl;
+			organizationUrl = (await resolveTarget(context, credentialType, config.project)).organizationUrl;
 		}
 		organizationUrl ??= delivery.organizationUrl;
 		if (!organizationUrl) {
@@ -310,16 +309,15 @@ async function fetchWorkItem(
 				problem: formatErrorMessage(spec.code, undefined, 'The delivery does not say which organization it comes from.', spec.fix),
 			};
 		}
-		const response = await azureDevOpsRequest.call(context, credentialType, {
-			method: 'GET',
-			organizationUrl,
-			path: apiPath('_apis', 'wit', 'workitems', delivery.workItemId),
-			query: { $expand: 'relations' },
+		const workItem = await workItems.get(
+			context,
+			{ credentialType, organizationUrl },
+			delivery.workItemId,
+			{ expand: 'relations' },
 			// Azure DevOps waits for the answer to a delivery: keep the detour short.
-			retry: { maxAttempts: 2, maxTotalWaitMs: 2000 },
-			timeoutMs: 10_000,
-		});
-		return { workItem: response.body as unknown as FetchedWorkItem };
+			{ retry: { maxAttempts: 2, maxTotalWaitMs: 2000 }, timeoutMs: 10_000 },
+		);
+		return { workItem: workItem as unknown as FetchedWorkItem };
 	} catch (error) {
 		const code = errorCodeOf(error);
 		const message = error instanceof Error ? error.message : String(error);

@@ -1,14 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
-import { apiPath, azureDevOpsRequest } from '../../transport';
+import { comments } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
-import { operationError, resolveProject } from '../target';
+import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from './operationHelpers';
 
 /** The comments API is still a preview in 7.1; this is the version that takes a format. */
-const COMMENTS_API_VERSION = '7.1-preview.4';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -43,21 +42,13 @@ export const description = updateDisplayOptions(
 
 /** Adds one comment per input item to the work item's discussion; returns the comment. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
 	if (text.trim() === '') {
 		throw operationError(this, new ConnectorError('commentEmpty', 'Comment is empty.', { field: 'Comment' }), itemIndex);
 	}
 	const format = this.getNodeParameter('format', itemIndex, 'html') === 'markdown' ? 'markdown' : 'html';
-	const response = await azureDevOpsRequest.call(this, target.credentialType, {
-		method: 'POST',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workItems', id, 'comments'),
-		query: { format },
-		body: { text },
-		apiVersion: COMMENTS_API_VERSION,
-		itemIndex,
-	});
-	return [{ json: response.body as IDataObject, pairedItem: { item: itemIndex } }];
+	const comment = await comments.add(this, target, id, text, { format }, { itemIndex });
+	return [{ json: comment, pairedItem: { item: itemIndex } }];
 }

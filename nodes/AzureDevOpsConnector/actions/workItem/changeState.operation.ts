@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
-import { apiPath, azureDevOpsRequest } from '../../transport';
+import { workItems } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
-import { operationError, resolveProject } from '../target';
+import { itemTarget, operationError } from '../target';
 import { readTypeStates, requireWorkItemId, withWebUrl } from './operationHelpers';
 
 const properties: INodeProperties[] = [
@@ -57,7 +57,7 @@ export const description = updateDisplayOptions(
 
 /** Moves one work item per input item to another state, checking first that its type has that state. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const wanted = String(this.getNodeParameter('state', itemIndex, '') ?? '').trim();
 	if (wanted === '') {
@@ -67,14 +67,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const comment = String(options.comment ?? '').trim();
 	const reason = String(options.reason ?? '').trim();
 
-	const current = await azureDevOpsRequest.call(this, target.credentialType, {
-		method: 'GET',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
-		query: { $expand: 'relations' },
-		itemIndex,
-	});
-	const fields = ((current.body as IDataObject).fields ?? {}) as IDataObject;
+	const current = await workItems.get(this, target, id, { expand: 'relations' }, { itemIndex });
+	const fields = current.fields ?? {};
 	const type = String(fields['System.WorkItemType'] ?? '');
 	const project = String(fields['System.TeamProject'] ?? target.project);
 
@@ -98,21 +92,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	if (String(fields['System.State'] ?? '') === state && comment === '' && reason === '') {
 		// Already there: no write, no new revision, no service-hook delivery.
-		return [{ json: withWebUrl(current.body as IDataObject, target.organizationUrl, target.project), pairedItem: { item: itemIndex } }];
+		return [{ json: withWebUrl(current, target), pairedItem: { item: itemIndex } }];
 	}
 
 	const patch: JsonPatchOperation[] = [{ op: 'add', path: '/fields/System.State', value: state }];
 	if (reason !== '') patch.push({ op: 'add', path: '/fields/System.Reason', value: reason });
 	if (comment !== '') patch.push({ op: 'add', path: '/fields/System.History', value: comment });
 
-	const response = await azureDevOpsRequest.call(this, target.credentialType, {
-		method: 'PATCH',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
-		query: { $expand: 'relations' },
-		body: patch,
-		contentType: 'application/json-patch+json',
-		itemIndex,
-	});
-	return [{ json: withWebUrl(response.body as IDataObject, target.organizationUrl, target.project), pairedItem: { item: itemIndex } }];
+	const updated = await workItems.update(this, target, id, patch, { expand: 'relations' }, { itemIndex });
+	return [{ json: withWebUrl(updated, target), pairedItem: { item: itemIndex } }];
 }

@@ -1,19 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
-import { apiPath, azureDevOpsRequest } from '../../transport';
+import { workItemApiUrl, workItems } from '../../transport';
 import { projectLocator } from '../common.descriptions';
-import { operationError, resolveProject, workItemIdFrom } from '../target';
+import { itemTarget, operationError, workItemIdFrom } from '../target';
 import {
 	fieldPatch,
 	fieldsProperty,
-	flagQuery,
 	tagsFromParameter,
 	withWebUrl,
-	workItemApiUrl,
 	writeFlagOptions,
+	writeFlags,
 } from './operationHelpers';
 
 /** The work item type parameter, filled from the project's types. */
@@ -81,7 +80,7 @@ interface CreateOptions {
 
 /** Creates one work item per input item from the fields given on the node. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const type = String(this.getNodeParameter('workItemType', itemIndex, '') ?? '').trim();
 	if (type === '') {
 		throw operationError(
@@ -118,18 +117,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		patch.push({
 			op: 'add',
 			path: '/relations/-',
-			value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: workItemApiUrl(target.organizationUrl, parentId) },
+			value: { rel: 'System.LinkTypes.Hierarchy-Reverse', url: workItemApiUrl(target, parentId) },
 		});
 	}
 
-	const response = await azureDevOpsRequest.call(this, target.credentialType, {
-		method: 'POST',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workitems', `$${type}`),
-		query: { ...flagQuery(options), $expand: 'relations' },
-		body: patch,
-		contentType: 'application/json-patch+json',
-		itemIndex,
-	});
-	return [{ json: withWebUrl(response.body as IDataObject, target.organizationUrl, target.project), pairedItem: { item: itemIndex } }];
+	const { workItem } = await workItems.create(this, target, type, patch, writeFlags(options, 'relations'), { itemIndex });
+	return [{ json: withWebUrl(workItem, target), pairedItem: { item: itemIndex } }];
 }

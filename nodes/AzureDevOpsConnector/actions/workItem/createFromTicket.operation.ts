@@ -9,8 +9,8 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ConnectorError, ConnectorErrors } from '../../connector/errors';
 import { normaliseTicketId, ticketReferencePatch } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
-import { apiPath, azureDevOpsRequest, errorCodeOf } from '../../transport';
-import type { ItemResult } from '../router';
+import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
+import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
 import { properties } from './createFromTicket/description';
@@ -225,7 +225,9 @@ async function createWithRecovery(
 		try {
 			return { ok: await sendCreate(context, plan, options, report) };
 		} catch (error) {
-			if (errorCodeOf(error) !== 'AZDC-4014' || options.validateOnly) return { error: describeFailure(plan, error) };
+			if (!isAzureDevOpsError(error, 'requestOutcomeUnknown') || options.validateOnly) {
+				return { error: describeFailure(plan, error) };
+			}
 			lost = error;
 		}
 		let found: Map<string, WorkItemSummary>;
@@ -247,24 +249,15 @@ async function sendCreate(
 	options: CreateOptions,
 	report: (signal: PoolSignal) => void,
 ): Promise<CreatedResult> {
-	const query: IDataObject = {};
-	if (options.validateOnly) query.validateOnly = true;
-	if (options.bypassRules) query.bypassRules = true;
-	if (options.suppressNotifications) query.suppressNotifications = true;
-	const { config } = plan;
-	const response = await azureDevOpsRequest.call(context, config.credentialType, {
-		method: 'POST',
-		organizationUrl: config.organizationUrl,
-		path: apiPath(config.project, '_apis', 'wit', 'workitems', `$${plan.workItemType}`),
-		query,
-		body: plan.patch,
-		contentType: 'application/json-patch+json',
-		idempotent: false,
-		retry: { maxAttempts: options.retryAttempts },
-		itemIndex: plan.index,
-	});
-	report({ attempts: response.attempts, ...response.rateLimit });
-	const body = (response.body ?? {}) as IDataObject;
+	const { workItem: body, attempts, rateLimit } = await workItems.create(
+		context,
+		plan.config,
+		plan.workItemType,
+		plan.patch,
+		{ validateOnly: options.validateOnly, bypassRules: options.bypassRules, suppressNotifications: options.suppressNotifications },
+		{ retry: { maxAttempts: options.retryAttempts }, itemIndex: plan.index },
+	);
+	report({ attempts, ...rateLimit });
 	if (options.validateOnly) {
 		// Azure DevOps checked the work item but saved nothing: there is no id or address to report.
 		const json = workItemOutput(plan, body, false);
@@ -285,7 +278,7 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 			typeof links?.html?.href === 'string'
 				? links.html.href
 				: id !== null
-					? webUrlOf(plan.config.organizationUrl, project, id)
+					? workItemWebUrl(plan.config, project, id)
 					: null,
 		rev: typeof body.rev === 'number' ? body.rev : null,
 		workItemType: (fields['System.WorkItemType'] as string | undefined) ?? plan.workItemType,
@@ -299,10 +292,6 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 
 function summaryOutput(plan: Plan, item: WorkItemSummary, created: boolean): IDataObject {
 	return workItemOutput(plan, item as unknown as IDataObject, created);
-}
-
-function webUrlOf(organizationUrl: string, project: string, id: number): string {
-	return `${organizationUrl}/${encodeURIComponent(project)}/_workitems/edit/${id}`;
 }
 
 /** Fills the per-item results from the outcomes; without Continue On Fail, the first failure names what was created. */

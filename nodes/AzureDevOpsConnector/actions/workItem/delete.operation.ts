@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { apiPath, azureDevOpsRequest } from '../../transport';
+import { workItems } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
-import { resolveProject } from '../target';
+import { itemTarget } from '../target';
 import { requireWorkItemId } from './operationHelpers';
 
 const properties: INodeProperties[] = [
@@ -31,17 +31,9 @@ export const description = updateDisplayOptions({ show: { resource: ['workItem']
 
 /** Deletes one work item per input item: to the recycle bin, or permanently when asked. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const permanently = this.getNodeParameter('destroy', itemIndex, false) === true;
-	await azureDevOpsRequest.call(this, target.credentialType, {
-		method: 'DELETE',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
-		query: permanently ? { destroy: true } : {},
-		// Deleting twice leaves the same result; a lost answer may be retried.
-		idempotent: true,
-		itemIndex,
-	});
+	await workItems.delete(this, target, id, { destroy: permanently }, { itemIndex });
 	return [{ json: { id, deleted: true, permanently }, pairedItem: { item: itemIndex } }];
 }

@@ -1,10 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { apiPath, azureDevOpsRequest } from '../../transport';
+import { workItems } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
-import { resolveProject } from '../target';
-import { requireWorkItemId, withWebUrl, workItemReadQuery } from './operationHelpers';
+import { itemTarget } from '../target';
+import { requireWorkItemId, withWebUrl, workItemRead } from './operationHelpers';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -41,17 +41,9 @@ export const description = updateDisplayOptions({ show: { resource: ['workItem']
 
 /** Reads one work item per input item. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as { fields?: string; includeRelations?: boolean };
-	const query = workItemReadQuery(options, true);
-
-	const response = await azureDevOpsRequest.call(this, target.credentialType, {
-		method: 'GET',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
-		query,
-		itemIndex,
-	});
-	return [{ json: withWebUrl(response.body as IDataObject, target.organizationUrl, target.project), pairedItem: { item: itemIndex } }];
+	const workItem = await workItems.get(this, target, id, workItemRead(options, true), { itemIndex });
+	return [{ json: withWebUrl(workItem, target), pairedItem: { item: itemIndex } }];
 }

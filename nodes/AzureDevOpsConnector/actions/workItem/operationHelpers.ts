@@ -2,21 +2,20 @@
  * What the work-item operations share: reading the work item parameter, the field list a user fills in, tags, the
  * parent link, and the web address added to every work item the node returns.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
-import { apiPath, azureDevOpsRequest, errorCodeOf, type RequestContext } from '../../transport';
-import { operationError, type ProjectTarget, workItemIdFrom } from '../target';
-
-/** A work item as Azure DevOps returns it. */
-export interface WorkItem extends IDataObject {
-	id: number;
-	rev: number;
-	fields: IDataObject;
-	url: string;
-}
+import {
+	isAzureDevOpsError,
+	states as typeStates,
+	toNodeError,
+	workItemWebUrl,
+	type RequestContext,
+	type Target,
+	type WriteFlags,
+} from '../../transport';
+import { operationError, workItemIdFrom } from '../target';
 
 /** The "Fields" list of Create and Update: field reference name → value, values may be expressions. */
 export const fieldsProperty: INodeProperties = {
@@ -109,19 +108,19 @@ export function tagsFromParameter(value: unknown): string[] {
 }
 
 /**
- * The query that chooses what a work item read returns (Get, Search): the listed fields, or else everything with the
- * links when they are wanted. The API refuses `fields` together with `$expand`, so links come only without a list.
+ * What a work item read returns (Get, Search): the listed fields, or else everything with the links when they are
+ * wanted. The API refuses `fields` together with `$expand`, so links come only without a list.
  */
-export function workItemReadQuery(
+export function workItemRead(
 	options: { fields?: string; includeRelations?: boolean },
 	relationsByDefault: boolean,
-): IDataObject {
+): { fields?: string[]; expand?: 'relations' } {
 	const fields = String(options.fields ?? '')
 		.split(',')
 		.map((field) => field.trim())
 		.filter(Boolean);
-	if (fields.length > 0) return { fields: fields.join(',') };
-	return (options.includeRelations ?? relationsByDefault) ? { $expand: 'relations' } : {};
+	if (fields.length > 0) return { fields };
+	return (options.includeRelations ?? relationsByDefault) ? { expand: 'relations' } : {};
 }
 
 /** Tags of a work item's System.Tags value ("a; b; c"). */
@@ -142,32 +141,26 @@ export function requireWorkItemId(context: IExecuteFunctions, itemIndex: number,
 	return id;
 }
 
-/** The address of the work item in the Azure DevOps web UI. */
-export function webUrlOf(organizationUrl: string, project: string, id: number): string {
-	return `${organizationUrl}/${encodeURIComponent(project)}/_workitems/edit/${id}`;
-}
-
 /** The work item as Azure DevOps returned it, plus `webUrl`; the project is read from the item where it names one. */
-export function withWebUrl(workItem: IDataObject, organizationUrl: string, project: string): IDataObject {
+export function withWebUrl(workItem: IDataObject, target: Target): IDataObject {
 	const id = Number(workItem.id);
 	if (!Number.isSafeInteger(id) || id <= 0) return workItem;
 	const fields = (workItem.fields ?? {}) as IDataObject;
-	const teamProject = typeof fields['System.TeamProject'] === 'string' ? fields['System.TeamProject'] : project;
-	return { ...workItem, webUrl: webUrlOf(organizationUrl, teamProject, id) };
+	const project = typeof fields['System.TeamProject'] === 'string' ? fields['System.TeamProject'] : target.project;
+	return { ...workItem, webUrl: workItemWebUrl(target, project, id) };
 }
 
-/** The API URL of a work item, as relations point to it. */
-export function workItemApiUrl(organizationUrl: string, id: number): string {
-	return `${organizationUrl}/_apis/wit/workItems/${id}`;
-}
-
-/** Query parameters of the create and update options that Azure DevOps takes as flags. */
-export function flagQuery(options: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean }): IDataObject {
-	const query: IDataObject = {};
-	if (options.validateOnly) query.validateOnly = true;
-	if (options.bypassRules) query.bypassRules = true;
-	if (options.suppressNotifications) query.suppressNotifications = true;
-	return query;
+/** The create and update options that Azure DevOps takes as flags. */
+export function writeFlags(
+	options: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean },
+	expand?: WriteFlags['expand'],
+): WriteFlags {
+	return {
+		validateOnly: options.validateOnly === true,
+		bypassRules: options.bypassRules === true,
+		suppressNotifications: options.suppressNotifications === true,
+		expand,
+	};
 }
 
 /** The Options entries Create and Update share. */
@@ -196,10 +189,6 @@ export const writeFlagOptions: INodeProperties[] = [
 	},
 ];
 
-interface StateList {
-	value?: Array<{ name?: string; category?: string; color?: string }>;
-}
-
 export interface TypeState {
 	name: string;
 	category?: string;
@@ -209,12 +198,12 @@ export interface TypeState {
 const statesByRun = new WeakMap<object, Map<string, Promise<TypeState[] | null>>>();
 
 /**
- * The states of a work item type in a project, or null when they cannot be read (no permission, an old server):
- * then Azure DevOps itself judges the target state.
+ * The states of a work item type in a project, or null when they cannot be read (no permission, not found, a server
+ * without the route): then Azure DevOps itself judges the target state.
  */
 export async function readTypeStates(
 	context: RequestContext,
-	target: ProjectTarget,
+	target: Target,
 	type: string,
 	itemIndex?: number,
 ): Promise<TypeState[] | null> {
@@ -228,19 +217,13 @@ export async function readTypeStates(
 	if (!pending) {
 		pending = (async () => {
 			try {
-				const response = await azureDevOpsRequest.call(context, target.credentialType, {
-					method: 'GET',
-					organizationUrl: target.organizationUrl,
-					path: apiPath(target.project, '_apis', 'wit', 'workitemtypes', type, 'states'),
-					itemIndex,
-				});
-				return ((response.body as StateList).value ?? [])
+				const list = await typeStates.list(context, target, type, { itemIndex });
+				return list
 					.filter((state) => typeof state.name === 'string' && state.name !== '')
 					.map((state) => ({ name: state.name as string, category: state.category }));
 			} catch (error) {
-				const code = errorCodeOf(error);
-				if (code === 'AZDC-4016' || code === 'AZDC-4019') return null;
-				throw asNodeError(context, error);
+				if (isAzureDevOpsError(error, 'azureDevOpsNotFound', 'azureDevOpsForbidden', 'apiVersionUnsupported')) return null;
+				throw toNodeError(context.getNode(), error, itemIndex);
 			}
 		})();
 		cache.set(key, pending);
@@ -248,10 +231,4 @@ export async function readTypeStates(
 		pending.catch(() => cache?.delete(key));
 	}
 	return await pending;
-}
-
-/** An error caught from the transport, passed on as the node error it already is (or wrapped into one). */
-export function asNodeError(context: RequestContext, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeApiError(context.getNode(), error as JsonObject);
 }

@@ -1,15 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
 import { wiqlString } from '../../connector/wiql';
-import { apiPath, azureDevOpsRequest, errorCodeOf } from '../../transport';
+import { isAzureDevOpsError, toNodeError, wiql as wiqlApi, workItems as workItemsApi, type Target } from '../../transport';
 import { projectLocator } from '../common.descriptions';
-import { operationError, resolveProject, type ProjectTarget } from '../target';
-import { asNodeError, tagsFromParameter, withWebUrl, workItemReadQuery } from './operationHelpers';
+import { itemTarget, operationError } from '../target';
+import { tagsFromParameter, withWebUrl, workItemRead } from './operationHelpers';
 
-/** Most work items one batch read returns (`GET _apis/wit/workitems?ids=`). */
-export const BATCH_SIZE = 200;
 /** Most work items one WIQL query returns. */
 export const WIQL_MAX_RESULTS = 20000;
 
@@ -154,14 +152,9 @@ interface SearchFilters {
 	workItemType?: string;
 }
 
-interface WiqlResult {
-	workItems?: Array<{ id: number }>;
-	workItemRelations?: Array<{ source?: { id: number } | null; target?: { id: number } | null }>;
-}
-
 /** Finds work items with WIQL (written by the user, or built from filters) and returns one item per work item. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) === true;
 	const limit = returnAll ? WIQL_MAX_RESULTS : Number(this.getNodeParameter('limit', itemIndex, 50));
 	if (!Number.isSafeInteger(limit) || limit < 1 || limit > WIQL_MAX_RESULTS) {
@@ -178,9 +171,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const ids = await runWiql(this, target, wiql, limit, returnAll, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as { fields?: string; includeRelations?: boolean };
-	const workItems = await readWorkItems(this, target, ids, options, itemIndex);
+	const workItems = await workItemsApi.getMany(this, target, ids, workItemRead(options, false), { itemIndex });
 	return workItems.map((workItem) => ({
-		json: withWebUrl(workItem, target.organizationUrl, target.project),
+		json: withWebUrl(workItem, target),
 		pairedItem: { item: itemIndex },
 	}));
 }
@@ -246,28 +239,18 @@ function filterWiql(
 
 async function runWiql(
 	context: IExecuteFunctions,
-	target: ProjectTarget,
+	target: Target,
 	wiql: { query: string; timePrecision: boolean },
 	limit: number,
 	returnAll: boolean,
 	itemIndex: number,
 ): Promise<number[]> {
-	let body: WiqlResult;
 	try {
-		const response = await azureDevOpsRequest.call(context, target.credentialType, {
-			method: 'POST',
-			organizationUrl: target.organizationUrl,
-			path: apiPath(target.project, '_apis', 'wit', 'wiql'),
-			query: wiql.timePrecision ? { $top: limit, timePrecision: true } : { $top: limit },
-			body: { query: wiql.query },
-			// A query changes nothing: sending it twice is harmless.
-			idempotent: true,
-			itemIndex,
-		});
-		body = response.body as WiqlResult;
+		const ids = await wiqlApi.query(context, target, wiql.query, { top: limit, timePrecision: wiql.timePrecision }, { itemIndex });
+		return ids.slice(0, limit);
 	} catch (error) {
 		// VS402337: the query matched more than Azure DevOps returns for one query.
-		if (returnAll && errorCodeOf(error) === 'AZDC-4010' && /VS402337/.test((error as Error).message)) {
+		if (returnAll && isAzureDevOpsError(error, 'azureDevOpsRejected') && /VS402337/.test(error.serviceMessage ?? '')) {
 			throw operationError(
 				context,
 				new ConnectorError('wiqlResultTooLarge', 'The query matches more than 20000 work items.', {
@@ -276,55 +259,6 @@ async function runWiql(
 				itemIndex,
 			);
 		}
-		throw asNodeError(context, error);
+		throw toNodeError(context.getNode(), error, itemIndex);
 	}
-	const seen = new Set<number>();
-	const ids: number[] = [];
-	const add = (id: unknown) => {
-		const value = Number(id);
-		if (Number.isSafeInteger(value) && value > 0 && !seen.has(value)) {
-			seen.add(value);
-			ids.push(value);
-		}
-	};
-	for (const item of body.workItems ?? []) add(item.id);
-	// A link query returns pairs; each work item in them counts once.
-	for (const relation of body.workItemRelations ?? []) {
-		add(relation.source?.id);
-		add(relation.target?.id);
-	}
-	return ids.slice(0, limit);
-}
-
-async function readWorkItems(
-	context: IExecuteFunctions,
-	target: ProjectTarget,
-	ids: number[],
-	options: { fields?: string; includeRelations?: boolean },
-	itemIndex: number,
-): Promise<IDataObject[]> {
-	const read = workItemReadQuery(options, false);
-	const workItems: IDataObject[] = [];
-	for (let start = 0; start < ids.length; start += BATCH_SIZE) {
-		const batch = ids.slice(start, start + BATCH_SIZE);
-		const query: IDataObject = { ids: batch.join(','), errorPolicy: 'omit', ...read };
-		const response = await azureDevOpsRequest.call(context, target.credentialType, {
-			method: 'GET',
-			organizationUrl: target.organizationUrl,
-			path: apiPath(target.project, '_apis', 'wit', 'workitems'),
-			query,
-			itemIndex,
-		});
-		// With errorPolicy=omit, a work item deleted since the query comes back as null: it is left out.
-		const byId = new Map<number, IDataObject>();
-		for (const workItem of ((response.body as { value?: Array<IDataObject | null> }).value ?? [])) {
-			if (workItem && typeof workItem.id === 'number') byId.set(workItem.id, workItem);
-		}
-		// Keep the query's order (Azure DevOps' batch read does not promise it).
-		for (const id of batch) {
-			const workItem = byId.get(id);
-			if (workItem) workItems.push(workItem);
-		}
-	}
-	return workItems;
 }

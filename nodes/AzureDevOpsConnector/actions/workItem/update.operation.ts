@@ -3,19 +3,18 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
-import { apiPath, azureDevOpsRequest, errorCodeOf } from '../../transport';
+import { isAzureDevOpsError, toNodeError, workItems, type Target } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
-import { operationError, resolveProject, type ProjectTarget } from '../target';
+import { itemTarget, operationError } from '../target';
 import {
-	asNodeError,
 	fieldPatch,
 	fieldsProperty,
-	flagQuery,
 	requireWorkItemId,
 	tagsFromParameter,
 	tagsOf,
 	withWebUrl,
 	writeFlagOptions,
+	writeFlags,
 } from './operationHelpers';
 
 const properties: INodeProperties[] = [
@@ -73,7 +72,7 @@ const TAG_MERGE_ATTEMPTS = 3;
 
 /** Updates one work item per input item: fields, tags, optionally guarded by the revision the caller read. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const target = await resolveProject(this, itemIndex);
+	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
 	const fields = fieldPatch(this, itemIndex, ['System.Tags']);
 	const addTags = tagsFromParameter(this.getNodeParameter('addTags', itemIndex, ''));
@@ -103,24 +102,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		knownRevision = revision;
 	}
 
-	const send = async (patch: JsonPatchOperation[], guarded: boolean) =>
-		await azureDevOpsRequest.call(this, target.credentialType, {
-			method: 'PATCH',
-			organizationUrl: target.organizationUrl,
-			path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
-			query: { ...flagQuery(options), $expand: 'relations' },
-			body: patch,
-			contentType: 'application/json-patch+json',
-			// With `test /rev` a second delivery of the same PATCH is refused, so resending it is harmless.
-			idempotent: guarded,
-			itemIndex,
-		});
+	const send = async (patch: JsonPatchOperation[]) =>
+		await workItems.update(this, target, id, patch, writeFlags(options, 'relations'), { itemIndex });
 	const revisionTest = (rev: number): JsonPatchOperation => ({ op: 'test', path: '/rev', value: rev });
 
 	if (addTags.length === 0 && removeTags.length === 0) {
 		const patch = knownRevision === undefined ? fields : [revisionTest(knownRevision), ...fields];
-		const response = await send(patch, knownRevision !== undefined);
-		return [output(response.body as IDataObject, target, itemIndex)];
+		return [output(await send(patch), target, itemIndex)];
 	}
 
 	for (let attempt = 1; ; attempt++) {
@@ -132,35 +120,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			{ op: 'add', path: '/fields/System.Tags', value: tags.join('; ') } as JsonPatchOperation,
 		];
 		try {
-			const response = await send(patch, true);
-			return [output(response.body as IDataObject, target, itemIndex)];
+			return [output(await send(patch), target, itemIndex)];
 		} catch (error) {
 			// Only a conflict with our own read is retried; the caller's "Only if Unchanged" revision is final.
 			const retry =
-				knownRevision === undefined && errorCodeOf(error) === 'AZDC-4018' && attempt < TAG_MERGE_ATTEMPTS;
-			if (!retry) throw asNodeError(this, error);
+				knownRevision === undefined && isAzureDevOpsError(error, 'azureDevOpsConflict') && attempt < TAG_MERGE_ATTEMPTS;
+			if (!retry) throw toNodeError(this.getNode(), error, itemIndex);
 		}
 	}
 }
 
-function output(body: IDataObject, target: ProjectTarget, itemIndex: number): INodeExecutionData {
-	return { json: withWebUrl(body, target.organizationUrl, target.project), pairedItem: { item: itemIndex } };
+function output(body: IDataObject, target: Target, itemIndex: number): INodeExecutionData {
+	return { json: withWebUrl(body, target), pairedItem: { item: itemIndex } };
 }
 
 async function readTags(
 	context: IExecuteFunctions,
-	target: ProjectTarget,
+	target: Target,
 	id: number,
 	itemIndex: number,
 ): Promise<{ rev: number; tags: string[] }> {
-	const response = await azureDevOpsRequest.call(context, target.credentialType, {
-		method: 'GET',
-		organizationUrl: target.organizationUrl,
-		path: apiPath(target.project, '_apis', 'wit', 'workitems', id),
-		query: { fields: 'System.Tags' },
-		itemIndex,
-	});
-	return { rev: Number((response.body as IDataObject).rev), tags: tagsOf(response.body as { fields?: IDataObject }) };
+	const workItem = await workItems.get(context, target, id, { fields: ['System.Tags'] }, { itemIndex });
+	return { rev: Number(workItem.rev), tags: tagsOf(workItem) };
 }
 
 /** The work item's tags with `add` appended and `remove` taken out, both case-insensitively. */

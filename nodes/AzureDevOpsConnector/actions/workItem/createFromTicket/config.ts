@@ -15,8 +15,8 @@ import {
 	type ResolvedTicketReferenceOptions,
 	type TicketReferenceOptions,
 } from '../../../connector/ticketReference';
-import type { AzureDevOpsCredentialType } from '../../../transport';
-import { credentialOrganizations, credentialTypeOf, resolveProject } from '../../target';
+import { credentialOrganizations, type AzureDevOpsCredentialType, type OrganizationTarget, type Target } from '../../../transport';
+import { credentialTypeOf, itemTarget } from '../../target';
 
 export type MissingVariableMode = 'error' | 'empty' | 'keep';
 export type IfExists = 'returnExisting' | 'createAnyway' | 'fail';
@@ -39,12 +39,9 @@ export interface CreateOptions {
 }
 
 /** Where and what to create, shared by every item with the same configuration. */
-export interface TargetConfig {
+export interface TargetConfig extends Target {
 	/** Identity of the configuration: items with the same key share one compiled AttributeMap and one lookup. */
 	key: string;
-	credentialType: AzureDevOpsCredentialType;
-	organizationUrl: string;
-	project: string;
 	/** Work item type chosen outside the AttributeMap (parameter or settings); wins over the map's. */
 	workItemType?: string;
 	beginState?: string;
@@ -95,7 +92,7 @@ function clamp(value: number, min: number, max: number, fallback: number): numbe
 
 interface CredentialFacts {
 	credentialType: AzureDevOpsCredentialType;
-	organizations: Array<{ organizationUrl: string; allowHttp: boolean }>;
+	organizations: OrganizationTarget[];
 	allowHttp: boolean;
 }
 
@@ -121,7 +118,8 @@ export class ConfigResolver {
 		if (!this.credential) {
 			const credentialType = credentialTypeOf(this.context, 0);
 			const organizations = await credentialOrganizations(this.context, credentialType);
-			this.credential = { credentialType, organizations, allowHttp: organizations.some((org) => org.allowHttp) };
+			const allowHttp = (await this.context.getCredentials(credentialType)).allowHttp === true;
+			this.credential = { credentialType, organizations, allowHttp };
 		}
 		return this.credential;
 	}
@@ -152,7 +150,7 @@ export class ConfigResolver {
 	}
 
 	private async fromParameters(itemIndex: number): Promise<TargetConfig> {
-		const target = await resolveProject(this.context, itemIndex);
+		const target = await itemTarget(this.context, itemIndex);
 		const workItemType = String(this.context.getNodeParameter('workItemType', itemIndex, '') ?? '').trim();
 		const input = this.context.getNodeParameter('attributeMapInput', itemIndex, 'rows') as string;
 		let map: unknown;

@@ -12,7 +12,7 @@ import {
 	type TicketReferenceOptions,
 } from '../../../connector/ticketReference';
 import { buildTicketLookupQueries } from '../../../connector/wiql';
-import { apiPath, azureDevOpsRequest, type AzureDevOpsCredentialType } from '../../../transport';
+import { wiql, workItems, type Target } from '../../../transport';
 
 export interface WorkItemSummary {
 	id: number;
@@ -20,15 +20,6 @@ export interface WorkItemSummary {
 	url?: string;
 	fields: Record<string, unknown>;
 }
-
-export interface LookupTarget {
-	credentialType: AzureDevOpsCredentialType;
-	organizationUrl: string;
-	project: string;
-}
-
-/** Azure DevOps returns at most this many work items per batch read. */
-export const BATCH_READ_LIMIT = 200;
 
 export const SUMMARY_FIELDS = [
 	'System.Id',
@@ -50,7 +41,7 @@ export function ticketKey(ticketId: string, reference: ResolvedTicketReferenceOp
  */
 export async function findExistingWorkItems(
 	context: IExecuteFunctions,
-	target: LookupTarget,
+	target: Target,
 	ticketIds: readonly string[],
 	reference: ResolvedTicketReferenceOptions,
 	retryAttempts: number,
@@ -66,18 +57,8 @@ export async function findExistingWorkItems(
 
 	const candidateIds = new Set<number>();
 	for (const query of queries) {
-		const response = await azureDevOpsRequest.call(context, target.credentialType, {
-			method: 'POST',
-			organizationUrl: target.organizationUrl,
-			path: apiPath(target.project, '_apis', 'wit', 'wiql'),
-			body: { query },
-			// A query changes nothing: safe to send again.
-			idempotent: true,
-			retry: { maxAttempts: retryAttempts },
-		});
-		const workItems = (response.body as { workItems?: Array<{ id?: unknown }> }).workItems ?? [];
-		for (const item of workItems) {
-			if (typeof item.id === 'number') candidateIds.add(item.id);
+		for (const id of await wiql.query(context, target, query, {}, { retry: { maxAttempts: retryAttempts } })) {
+			candidateIds.add(id);
 		}
 	}
 	if (candidateIds.size === 0) return found;
@@ -86,22 +67,11 @@ export async function findExistingWorkItems(
 	if (reference.mode === 'field' && reference.field) fields.push(reference.field);
 	const wanted = new Map(ticketIds.map((id) => [ticketKey(normaliseTicketId(id, reference.mode), reference), id]));
 	const ids = [...candidateIds].sort((a, b) => a - b);
-	for (let start = 0; start < ids.length; start += BATCH_READ_LIMIT) {
-		const chunk = ids.slice(start, start + BATCH_READ_LIMIT);
-		const response = await azureDevOpsRequest.call(context, target.credentialType, {
-			method: 'GET',
-			organizationUrl: target.organizationUrl,
-			path: apiPath(target.project, '_apis', 'wit', 'workitems'),
-			query: { ids: chunk.join(','), fields: fields.join(','), errorPolicy: 'omit' },
-			retry: { maxAttempts: retryAttempts },
-		});
-		const items = (response.body as { value?: Array<WorkItemSummary | null> }).value ?? [];
-		for (const item of items) {
-			if (!item || typeof item.id !== 'number') continue;
-			for (const [key, ticketId] of wanted) {
-				if (found.has(key)) continue;
-				if (workItemBelongsToTicket(item, ticketId, input)) found.set(key, item);
-			}
+	const items = await workItems.getMany(context, target, ids, { fields }, { retry: { maxAttempts: retryAttempts } });
+	for (const item of items) {
+		for (const [key, ticketId] of wanted) {
+			if (found.has(key)) continue;
+			if (workItemBelongsToTicket(item, ticketId, input)) found.set(key, item);
 		}
 	}
 	return found;

@@ -1,0 +1,20 @@
+/**
+ * The Azure DevOps client: the one place that knows the REST API. Named calls (client.ts), one target resolver
+ * (target.ts), version negotiation (versions.ts), one HTTP path with back-off (request.ts), one error type (errors.ts).
+ */
+export { comments, fields, projects, states, subscriptions, types, wiql, workItems, WORK_ITEMS_PER_READ } from './client';
+export type { CallOptions, HookSubscription, WorkItem, WriteFlags, WriteReport } from './client';
+export { CONNECTION_DATA } from './connectionData';
+export { AzureDevOpsError, errorCodeOf, isAzureDevOpsError, toNodeError } from './errors';
+export {
+	DEFAULT_RETRY_POLICY,
+	forgetServerVersions,
+	parseRetryAfter,
+	serverVersions,
+	useTransportClock,
+} from './request';
+export type { AzureDevOpsCredentialType, RateLimitInfo, RequestContext, RetryPolicy, TransportClock } from './request';
+export { credentialOrganizations, resolveTarget, workItemApiUrl, workItemWebUrl } from './target';
+export type { OrganizationTarget, Target, TargetContext } from './target';
+export { describeServer, negotiateVersion, parseLocations } from './versions';
+export type { ResourceLocation, Route, ServerVersions } from './versions';
