@@ -33,22 +33,21 @@ import {
 	type Subscription,
 	type WorkItemEvent,
 } from './hooks';
+import { demoToken, EMULATOR_PROFILES, profileNamed, RELEASES, type ProfileName, type Release } from './profiles';
 import { mediaType, OVER_REQUIRED_QUERY, PROJECT_OPTIONAL, SpecBook, type SpecNote, type SpecOperation, type SpecViolation } from './spec';
 import { fieldsOf, matches, orderComparator, parseWiql, WiqlError } from './wiql';
 
-/** Demo tokens: tests and the demo authenticate with these. Never real secrets. */
-export function demoToken(organization: string, n: number): string {
-	return `emu-${organization.toLowerCase()}-pat-${String(n).padStart(4, '0')}`;
-}
+export { demoToken };
 export const FABRIKAM_TOKEN = demoToken('fabrikam', 1);
 export const FABRIKAM_SECOND_TOKEN = demoToken('fabrikam', 2);
 export const CONTOSO_TOKEN = demoToken('contoso', 1);
 export const SERVER_TOKEN = demoToken('server', 1);
-export const DEMO_TOKENS = {
+export const DEMO_TOKENS: Readonly<Record<string, readonly string[]>> = {
 	fabrikam: [FABRIKAM_TOKEN, FABRIKAM_SECOND_TOKEN],
 	contoso: [CONTOSO_TOKEN],
 	DefaultCollection: [SERVER_TOKEN],
-} as const;
+	...Object.fromEntries(EMULATOR_PROFILES.filter((p) => p.hosting === 'server').map((p) => [p.organization, [p.token]])),
+};
 
 export type TokenSeed = string | { token: string; user?: string };
 
@@ -56,6 +55,8 @@ export interface OrganizationSeed {
 	tokens: TokenSeed[];
 	projects?: Array<string | ProjectSeed>;
 	hosting?: 'services' | 'server';
+	/** Which release it runs: versions, routes and descriptions. Default: 'services', or 'server2022.1' for a server. */
+	release?: ProfileName;
 	workItemTypes?: WorkItemTypeSeed[];
 	/** Extra field reference names (e.g. custom fields of an inherited process). */
 	fields?: string[];
@@ -100,6 +101,7 @@ interface TokenEntry {
 interface OrgState {
 	name: string;
 	hosting: 'services' | 'server';
+	release: Release;
 	collectionId: string;
 	accountId: string;
 	tokens: TokenEntry[];
@@ -130,31 +132,50 @@ export function defaultSeed(): Record<string, OrganizationSeed> {
 		},
 		contoso: { tokens: [CONTOSO_TOKEN], projects: ['Contoso Support'] },
 		DefaultCollection: { tokens: [SERVER_TOKEN], projects: ['Fabrikam Fiber'], hosting: 'server' },
+		// One collection per Azure DevOps Server release, with fabrikam's content, so a test runs unchanged on each.
+		...Object.fromEntries(
+			EMULATOR_PROFILES.filter((p) => p.hosting === 'server').map((p) => [
+				p.organization,
+				{
+					tokens: [{ token: p.token, user: DEFAULT_USERS.fabrikam }],
+					projects: [{ name: 'Fabrikam Fiber', areaPaths: ['Fabrikam Fiber\\Service Desk', 'Fabrikam Fiber\\Web'] }, { name: 'Service Desk' }],
+					fields: ['Custom.TicketId'],
+					hosting: 'server',
+					release: p.name,
+				} satisfies OrganizationSeed,
+			]),
+		),
 	};
 }
 
-/** Resource locations the client discovers with OPTIONS /_apis/{area}; ids are the service's. */
-const LOCATIONS = [
-	{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, released: false },
-	{ id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', area: 'Location', resourceName: 'ConnectionData', routeTemplate: '_apis/{resource}', resourceVersion: 1, released: true },
-	{ id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', area: 'core', resourceName: 'projects', routeTemplate: '_apis/{resource}/{*projectId}', resourceVersion: 4, released: true },
-	{ id: '72c7ddf8-2cdc-4f60-90cd-ab71c14a399b', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 3, released: true },
-	{ id: '62d3d110-0047-428c-ad3c-4fe872c91c74', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/workitems/${type}', resourceVersion: 3, released: true },
-	{ id: '908509b6-4248-4475-a1cd-829139ba419f', area: 'wit', resourceName: 'workItemsBatch', routeTemplate: '{project}/_apis/{area}/{resource}', resourceVersion: 1, released: true },
-	{ id: '1a9c53f7-f243-4447-b110-35ef023636e4', area: 'wit', resourceName: 'wiql', routeTemplate: '{project}/{team}/_apis/{area}/{resource}/{id}', resourceVersion: 2, released: true },
-	{ id: '608aac0a-32e1-4493-a863-b9cf4566d257', area: 'wit', resourceName: 'comments', routeTemplate: '{project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}', resourceVersion: 4, released: false },
-	{ id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/{area}/{resource}/{type}', resourceVersion: 2, released: true },
-	{ id: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'states', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/{resource}', resourceVersion: 1, released: true },
-	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, released: true },
-	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, released: true },
+/**
+ * Resource locations the client discovers with OPTIONS /_apis[/{area}]; ids and route templates are the
+ * service's (as azure-devops-node-api 15.x names them). A location exists on a release when the release's
+ * description has its marker operation; it is released there unless that operation is preview-only.
+ */
+const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTemplate: string; resourceVersion: number; marker: string }> = [
+	{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, marker: 'Resource Areas_List' },
+	{ id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', area: 'Location', resourceName: 'ConnectionData', routeTemplate: '_apis/{resource}', resourceVersion: 1, marker: 'Connection Data_Get' },
+	{ id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', area: 'core', resourceName: 'projects', routeTemplate: '_apis/{resource}/{*projectId}', resourceVersion: 4, marker: 'Projects_List' },
+	{ id: '72c7ddf8-2cdc-4f60-90cd-ab71c14a399b', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 3, marker: 'Work Items_Get Work Item' },
+	{ id: '62d3d110-0047-428c-ad3c-4fe872c91c74', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/workitems/${type}', resourceVersion: 3, marker: 'Work Items_Create' },
+	{ id: '908509b6-4248-4475-a1cd-829139ba419f', area: 'wit', resourceName: 'workItemsBatch', routeTemplate: '{project}/_apis/{area}/{resource}', resourceVersion: 1, marker: 'Work Items_Get Work Items Batch' },
+	{ id: '1a9c53f7-f243-4447-b110-35ef023636e4', area: 'wit', resourceName: 'wiql', routeTemplate: '{project}/{team}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Wiql_Query By Wiql' },
+	// The 5.0 comments resource (read-only, another id) is not this one: Server 2019 has no location 608aac0a.
+	{ id: '608aac0a-32e1-4493-a863-b9cf4566d257', area: 'wit', resourceName: 'comments', routeTemplate: '{project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}', resourceVersion: 4, marker: 'Comments_Get Comments Batch' },
+	{ id: 'a00c85a5-80fa-4565-99c3-bcd2181434bb', area: 'wit', resourceName: 'revisions', routeTemplate: '{project}/_apis/{area}/workItems/{id}/{resource}/{revisionNumber}', resourceVersion: 3, marker: 'Revisions_List' },
+	{ id: '6570bf97-d02c-4a91-8d93-3abe9895b1a9', area: 'wit', resourceName: 'updates', routeTemplate: '{project}/_apis/{area}/workItems/{id}/{resource}/{updateNumber}', resourceVersion: 3, marker: 'Updates_List' },
+	{ id: 'bc15bc60-e7a8-43cb-ab01-2106be3983a1', area: 'wit', resourceName: 'tags', routeTemplate: '{project}/_apis/{area}/{resource}/{tagIdOrName}', resourceVersion: 1, marker: 'Tags_List' },
+	{ id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/{area}/{resource}/{type}', resourceVersion: 2, marker: 'Work Item Types_List' },
+	{ id: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'states', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/{resource}', resourceVersion: 1, marker: 'Work Item Type States_List' },
+	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Recyclebin_Get' },
+	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
 ];
 const RESOURCE_AREAS = [
 	{ id: '79134c72-4a58-4b42-976c-04e7115f32bf', name: 'core' },
 	{ id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
 	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
 ];
-const MAX_VERSION = { services: '7.2', server: '7.1' };
-const RELEASED_VERSION = '7.1';
 const VSS = 'Microsoft.VisualStudio.Services.WebApi';
 
 interface Ctx {
@@ -270,9 +291,28 @@ export class Emulator {
 		this.dispatcher.reset();
 	}
 
+	/** The organization or collection URL, no trailing slash. Collections named 'server2020/DefaultCollection' live at that path. */
 	orgUrl(name: string): string {
 		const org = this.mustOrg(name);
-		return org.hosting === 'server' ? `${this.url}/tfs/${org.name}` : `${this.url}/${org.name}`;
+		if (org.hosting === 'server' && !org.name.includes('/')) return `${this.url}/tfs/${org.name}`;
+		return `${this.url}/${org.name}`;
+	}
+
+	/** The organization or collection URL of a profile (see EMULATOR_PROFILES). */
+	profileUrl(name: ProfileName): string {
+		return this.orgUrl(profileNamed(name).organization);
+	}
+
+	/** Every organization and collection: what `GET /_emulator/health` and the `npm run emulator` banner list. */
+	organizations(): Array<{ name: string; url: string; hosting: 'services' | 'server'; serverVersion: string; maxApiVersion: string; tokens: string[] }> {
+		return [...this.orgs.values()].map((o) => ({
+			name: o.name,
+			url: this.orgUrl(o.name),
+			hosting: o.hosting,
+			serverVersion: o.release.serverVersion,
+			maxApiVersion: o.release.maxApiVersion,
+			tokens: o.tokens.map((t) => t.token),
+		}));
 	}
 
 	addOrganization(name: string, seed: OrganizationSeed): void {
@@ -378,9 +418,13 @@ export class Emulator {
 
 	private buildOrg(name: string, seed: OrganizationSeed): OrgState {
 		const fallbackUser = DEFAULT_USERS[name] ?? `${name} Admin <admin@${name.toLowerCase()}.example>`;
+		const hosting = seed.hosting ?? 'services';
+		const release = RELEASES[seed.release ?? (hosting === 'server' ? 'server2022.1' : 'services')];
+		if (release.hosting !== hosting) throw new Error(`Organization '${name}': release ${seed.release} is not a ${hosting} release`);
 		return {
 			name,
-			hosting: seed.hosting ?? 'services',
+			hosting,
+			release,
 			collectionId: stableGuid(`collection:${name}`),
 			accountId: stableGuid(`account:${name}`),
 			tokens: seed.tokens.map((t, i) => {
@@ -456,8 +500,10 @@ export class Emulator {
 			prefix = '/tfs';
 			segments.shift();
 		}
-		const orgName = segments.shift() ?? '';
-		const org = this.orgs.get(orgName.toLowerCase());
+		// A collection key may span two segments: /server2020/DefaultCollection/...
+		const twoSegments = segments.length > 1 ? this.orgs.get(`${segments[0]}/${segments[1]}`.toLowerCase()) : undefined;
+		const orgName = twoSegments ? `${segments.shift()}/${segments.shift()}` : segments.shift() ?? '';
+		const org = twoSegments ?? this.orgs.get(orgName.toLowerCase());
 		if (org) record.organization = org.name;
 		const faults = this.faults.take(record.method, url.pathname, org?.name);
 		const delay = this.latencyMs + faults.reduce((s, f) => s + (f.spec.kind === 'latency' ? f.spec.ms : 0), 0);
@@ -474,10 +520,10 @@ export class Emulator {
 		}
 		let reply: Reply;
 		try {
-			if (!org || (prefix === '/tfs' && org.hosting !== 'server')) {
+			if (!org || (prefix === '/tfs' && (org.hosting !== 'server' || org.name.includes('/')))) {
 				throw new ApiError(404, `The organization or collection '${orgName}' does not exist.`, 'HostNotFoundException', `${VSS}.HostNotFoundException, ${VSS}`);
 			}
-			const orgUrl = `${this.url}${prefix}/${org.name}`;
+			const orgUrl = this.orgUrl(org.name);
 			reply = await this.route(req, res, record, org, orgUrl, segments, url.searchParams, body, raw);
 		} catch (e) {
 			reply = e instanceof ApiError ? new Reply(e.status, e.body(), e.headers) : new Reply(500, new ApiError(500, String(e), 'Exception', 'System.Exception').body());
@@ -620,9 +666,9 @@ export class Emulator {
 	/** Finds the described operation and refuses what the service would refuse. */
 	private checkAgainstSpec(ctx: Ctx, raw: string): void {
 		const { record, org, rest } = ctx;
-		const found = this.spec.match(org.hosting, record.method, rest, !!ctx.project, !!ctx.team);
+		const found = this.spec.match(org.release.book, record.method, rest, !!ctx.project, !!ctx.team);
 		if (!found) {
-			const known = this.spec.pathKnown(org.hosting, rest);
+			const known = this.spec.pathKnown(org.release.book, rest);
 			this.violate(record, {
 				kind: 'unknown-path',
 				message: known ? `The method ${record.method} is not described for this path.` : 'No API description covers this path.',
@@ -657,7 +703,7 @@ export class Emulator {
 		const accept = /api-version=([^;,\s]+)/i.exec(String(ctx.req.headers.accept ?? ''));
 		const version = fromQuery ?? accept?.[1];
 		if (!version) {
-			this.violate(record, { operationId: op.operationId, kind: 'missing-api-version', message: 'No api-version', specRequires: `api-version=${op.apiVersion.preview ? `7.1-preview.${op.apiVersion.resourceVersion}` : '7.1'} (query, required)` });
+			this.violate(record, { operationId: op.operationId, kind: 'missing-api-version', message: 'No api-version', specRequires: `api-version=${op.apiVersion.preview ? `${org.release.releasedApiVersion}-preview.${op.apiVersion.resourceVersion}` : org.release.releasedApiVersion} (query, required)` });
 			throw new ApiError(
 				400,
 				`No api-version was supplied for the "${record.method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`,
@@ -717,21 +763,29 @@ export class Emulator {
 		}
 	}
 
+	/**
+	 * The service's api-version rules (learn.microsoft.com/azure/devops/integrate/concepts/rest-api-versioning):
+	 * above the deployment's highest version -> VssVersionOutOfRangeException, words as recorded from servers
+	 * (e.g. microsoft/azure-devops-extension-sample#161: "The requested REST API version of 7.2 is out of range
+	 * for this server. The latest REST API version this server supports is 6.1."); a route that is preview at
+	 * that version, or any version above the released one, without -preview -> VssInvalidPreviewVersionException.
+	 */
 	private checkVersion(record: RequestRecord, org: OrgState, op: SpecOperation, version: string): void {
 		const m = /^(\d+)\.(\d+)(-preview(\.(\d+))?)?$/.exec(version);
-		const max = MAX_VERSION[org.hosting];
+		const { maxApiVersion: max, releasedApiVersion: released } = org.release;
+		const wanted = op.apiVersion.preview ? `${released}-preview.${op.apiVersion.resourceVersion}` : released;
 		const fail = (message: string, typeKey: string): never => {
-			this.violate(record, { operationId: op.operationId, kind: 'invalid-api-version', message, specRequires: op.apiVersion.preview ? `7.1-preview.${op.apiVersion.resourceVersion}` : '7.1' });
+			this.violate(record, { operationId: op.operationId, kind: 'invalid-api-version', message, specRequires: wanted });
 			throw new ApiError(400, message, typeKey, `${VSS}.${typeKey}, ${VSS}`);
 		};
-		if (!m) return fail(`The api-version '${version}' is not valid. Versions look like 7.1 or 7.1-preview.1.`, 'VssInvalidApiVersionException');
+		if (!m) return fail(`The api-version '${version}' is not valid. Versions look like ${released} or ${released}-preview.1.`, 'VssInvalidApiVersionException');
 		const num = Number(`${m[1]}.${m[2]}`);
 		if (num > Number(max) || num < 1) {
 			return fail(`The requested REST API version of ${version} is out of range for this server. The latest REST API version this server supports is ${max}.`, 'VssVersionOutOfRangeException');
 		}
 		const preview = !!m[3];
 		const resourceVersion = m[5] ? Number(m[5]) : undefined;
-		if (!preview && (op.apiVersion.preview || num > Number(RELEASED_VERSION))) {
+		if (!preview && (op.apiVersion.preview || num > Number(released))) {
 			return fail(`The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`, 'VssInvalidPreviewVersionException');
 		}
 		if (resourceVersion !== undefined && op.apiVersion.preview && resourceVersion > op.apiVersion.resourceVersion) {
@@ -739,18 +793,26 @@ export class Emulator {
 		}
 	}
 
+	/** OPTIONS /_apis (every location) or /_apis/{area}: what the client negotiates versions from. */
 	private locations(org: OrgState, rest: string[]): Reply {
 		const area = rest[0]?.toLowerCase();
-		const value = LOCATIONS.filter((l) => !area || l.area.toLowerCase() === area).map((l) => ({
-			id: l.id,
-			area: l.area,
-			resourceName: l.resourceName,
-			routeTemplate: l.routeTemplate,
-			resourceVersion: l.resourceVersion,
-			minVersion: '1.0',
-			maxVersion: MAX_VERSION[org.hosting],
-			releasedVersion: l.released ? RELEASED_VERSION : '0.0',
-		}));
+		const { book, maxApiVersion, releasedApiVersion } = org.release;
+		const value = LOCATIONS.filter((l) => !area || l.area.toLowerCase() === area).flatMap((l) => {
+			const op = this.spec.find(book, l.marker);
+			if (!op) return [];
+			return [
+				{
+					id: l.id,
+					area: l.area,
+					resourceName: l.resourceName,
+					routeTemplate: l.routeTemplate,
+					resourceVersion: op.apiVersion.preview ? op.apiVersion.resourceVersion : l.resourceVersion,
+					minVersion: '1.0',
+					maxVersion: maxApiVersion,
+					releasedVersion: op.apiVersion.preview ? '0.0' : releasedApiVersion,
+				},
+			];
+		});
 		return new Reply(200, { count: value.length, value });
 	}
 
@@ -770,7 +832,7 @@ export class Emulator {
 			authorizedUser: user,
 			instanceId: org.collectionId,
 			deploymentId: stableGuid(`deployment:${org.name}`),
-			deploymentType: org.hosting === 'server' ? 'onPremises' : 'hosted',
+			deploymentType: org.release.deploymentType,
 			locationServiceData: {
 				serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
 				defaultAccessMappingMoniker: 'PublicAccessMapping',
@@ -863,7 +925,8 @@ export class Emulator {
 				org.items.delete(wi.id);
 				return new Reply(204);
 			}
-			case 'Comments_Add Comment': {
+			case 'Comments_Add Comment':
+			case 'Comments_Add': {
 				const text = (ctx.body as { text?: unknown } | undefined)?.text;
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
 				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user));
@@ -1467,7 +1530,10 @@ export class Emulator {
 	private control(method: string, path: string, body: unknown): Reply {
 		const parts = path.split('/').filter(Boolean).slice(1).map(safeDecode);
 		try {
-			if (method === 'GET' && parts[0] === 'health') return new Reply(200, { ok: true, url: this.url, organizations: [...this.orgs.values()].map((o) => o.name) });
+			if (method === 'GET' && parts[0] === 'health') {
+				const organizations = this.organizations().map(({ url, hosting, serverVersion, maxApiVersion, tokens }) => ({ url, hosting, serverVersion, maxApiVersion, tokens }));
+				return new Reply(200, { ok: true, url: this.url, organizations });
+			}
 			if (method === 'POST' && parts[0] === 'reset') {
 				this.reset();
 				return new Reply(204);
