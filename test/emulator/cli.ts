@@ -14,7 +14,8 @@ function portFromArgs(argv: string[]): number | undefined {
 }
 
 async function main(): Promise<void> {
-	const emu = await startEmulator({ port: portFromArgs(process.argv.slice(2)) ?? 0 });
+	// The demo's n8n receives deliveries on 127.0.0.1, an address the real service would refuse.
+	const emu = await startEmulator({ port: portFromArgs(process.argv.slice(2)) ?? 0, allowLocalhostConsumers: true });
 	const auth = Buffer.from(`:${FABRIKAM_TOKEN}`).toString('base64');
 	console.log(`Azure DevOps emulator listening on ${emu.url}`);
 	console.log(`API descriptions: ${emu.openApiDir}`);

@@ -60,13 +60,18 @@ export interface OrganizationSeed {
 	workItemTypes?: WorkItemTypeSeed[];
 	/** Extra field reference names (e.g. custom fields of an inherited process). */
 	fields?: string[];
+	/** People the organization knows besides its token owners ("Name <unique name>"): identity fields accept only these. */
+	members?: string[];
 }
 
 export interface EmulatorOptions {
 	port?: number;
 	/** Replaces the default seed (fabrikam, contoso, DefaultCollection). */
 	organizations?: Record<string, OrganizationSeed>;
-	/** The real service refuses consumer URLs on localhost; tests need them. Default true. */
+	/**
+	 * The real service refuses consumer URLs on loopback and private addresses (see createSubscription);
+	 * a test or the demo whose receiver runs on 127.0.0.1 turns this on. Default false.
+	 */
 	allowLocalhostConsumers?: boolean;
 	latencyMs?: number;
 	rateLimit?: RateLimit;
@@ -108,6 +113,8 @@ interface OrgState {
 	projects: Project[];
 	types: WorkItemTypeSeed[];
 	customFields: Set<string>;
+	/** Everyone the organization knows: token owners and seeded members. */
+	members: Identity[];
 	items: Map<number, WorkItemRecord>;
 	nextId: number;
 	nextCommentId: number;
@@ -177,6 +184,19 @@ const RESOURCE_AREAS = [
 	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
 ];
 const VSS = 'Microsoft.VisualStudio.Services.WebApi';
+/** Documented limits (each cited where it is enforced). */
+export const MAX_BATCH_IDS = 200;
+export const MAX_WIQL_LENGTH = 32768;
+export const MAX_FLAT_RESULTS = 20000;
+
+interface WriteOptions {
+	validateOnly?: boolean;
+	bypassRules?: boolean;
+	suppressNotifications?: boolean;
+	expand?: string;
+	/** A REST call (checked as the service checks callers), not a helper acting as a person in Azure DevOps. */
+	fromRest?: boolean;
+}
 
 interface Ctx {
 	req: http.IncomingMessage;
@@ -238,7 +258,7 @@ export class Emulator {
 		this.faults = new FaultBook(options.seed ?? 1);
 		this.limiter = new RateLimiter(options.rateLimit);
 		this.latencyMs = options.latencyMs ?? 0;
-		this.allowLocalhostConsumers = options.allowLocalhostConsumers ?? true;
+		this.allowLocalhostConsumers = options.allowLocalhostConsumers ?? false;
 		this.dispatcher = new HookDispatcher(options.hooks);
 		const d = this.dispatcher;
 		this.hooks = {
@@ -287,7 +307,7 @@ export class Emulator {
 		this.limiter.reset();
 		this.limiter.limit = this.options.rateLimit;
 		this.latencyMs = this.options.latencyMs ?? 0;
-		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? true;
+		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? false;
 		this.dispatcher.reset();
 	}
 
@@ -417,6 +437,12 @@ export class Emulator {
 	}
 
 	private buildOrg(name: string, seed: OrganizationSeed): OrgState {
+		const org = this.buildOrgState(name, seed);
+		org.members = [...org.tokens.map((t) => t.user), ...(seed.members ?? []).map(identityFromText)];
+		return org;
+	}
+
+	private buildOrgState(name: string, seed: OrganizationSeed): OrgState {
 		const fallbackUser = DEFAULT_USERS[name] ?? `${name} Admin <admin@${name.toLowerCase()}.example>`;
 		const hosting = seed.hosting ?? 'services';
 		const release = RELEASES[seed.release ?? (hosting === 'server' ? 'server2022.1' : 'services')];
@@ -434,6 +460,7 @@ export class Emulator {
 			projects: (seed.projects ?? []).map(toProject),
 			types: seed.workItemTypes ?? AGILE_TYPES,
 			customFields: new Set(seed.fields ?? []),
+			members: [],
 			items: new Map(),
 			nextId: 1,
 			nextCommentId: 1,
@@ -879,6 +906,7 @@ export class Emulator {
 						bypassRules: bool('bypassRules'),
 						suppressNotifications: bool('suppressNotifications'),
 						expand: query.get('$expand') ?? undefined,
+						fromRest: true,
 					}),
 				);
 			case 'Work Items_Get Work Item': {
@@ -900,6 +928,7 @@ export class Emulator {
 						bypassRules: bool('bypassRules'),
 						suppressNotifications: bool('suppressNotifications'),
 						expand: query.get('$expand') ?? undefined,
+						fromRest: true,
 					}),
 				);
 			case 'Work Items_Delete': {
@@ -1080,8 +1109,15 @@ export class Emulator {
 	private batch(org: OrgState, orgUrl: string, idsText: string, fields: string | null, expand: string | null, errorPolicy: string | null) {
 		const ids = idsText.split(',').map((s) => s.trim()).filter(Boolean);
 		if (ids.length === 0) throw errors.argument('The ids parameter is required.');
-		if (ids.length > 200) {
-			throw errors.argument(`The maximum number of work items to get is 200. The request asked for ${ids.length}.`);
+		// Both GET workitems?ids= and POST workitemsbatch take at most 200 ids (documented on both routes'
+		// pages); the words as recorded from the service (microsoft/AzureDevOpsDemoGenerator#466, igoravl/TfsCmdlets#164).
+		if (ids.length > MAX_BATCH_IDS) {
+			throw new ApiError(
+				400,
+				`VS403474: You requested ${ids.length} work items which exceeds the limit of ${MAX_BATCH_IDS}`,
+				'VssPropertyValidationException',
+				'Microsoft.VisualStudio.Services.Common.VssPropertyValidationException, Microsoft.VisualStudio.Services.Common',
+			);
 		}
 		const value = ids.map((raw) => {
 			const id = Number(raw);
@@ -1139,6 +1175,35 @@ export class Emulator {
 
 	// ---------------------------------------------------------------- work item rules
 
+	/**
+	 * Identity fields name someone the organization knows, unless bypassRules (a migration). Words as the
+	 * service answers (recorded in Azure/azure-devops-cli-extension#272: "The identity value 'x' for field
+	 * 'Assigned To' is an unknown identity."). Helpers acting as a person skip it: that person is in the org.
+	 */
+	private identityRule(org: OrgState, opts: WriteOptions): ((text: string) => boolean) | undefined {
+		if (!opts.fromRest || opts.bypassRules) return undefined;
+		return (text) => {
+			const wanted = identityFromText(text);
+			const bare = text.trim().toLowerCase();
+			return org.members.some(
+				(m) => m.uniqueName.toLowerCase() === wanted.uniqueName.toLowerCase() || m.displayName.toLowerCase() === bare || m.uniqueName.toLowerCase() === bare,
+			);
+		};
+	}
+
+	/**
+	 * A type seeded with `transitions` (an On-premises XML or Hosted XML process) allows only those; the
+	 * inherited processes of Services and Server 2019+ allow every transition between the type's states
+	 * (learn.microsoft.com/azure/devops/organizations/settings/work/customize-process-workflow). The refusal is
+	 * the rule error the service gives for a State value outside the allowed list (TF401320 ... InvalidListValue).
+	 */
+	private checkTransition(type: WorkItemTypeSeed, from: string, to: string, bypass: boolean): void {
+		if (bypass || from === to || !type.transitions) return;
+		if (!(type.transitions[from] ?? []).includes(to)) {
+			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
+		}
+	}
+
 	private validate(project: Project, type: WorkItemTypeSeed, fields: Record<string, unknown>, id: number, bypass: boolean): void {
 		const title = fields['System.Title'];
 		if (title === undefined || String(title).trim() === '') throw errors.rule('Title', 'System.Title', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidEmpty');
@@ -1164,7 +1229,7 @@ export class Emulator {
 		typeName: string,
 		ops: unknown,
 		by: Identity,
-		opts: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean; expand?: string },
+		opts: WriteOptions,
 	): Record<string, unknown> {
 		const type = this.findType(org, typeName);
 		const now = new Date().toISOString();
@@ -1188,7 +1253,7 @@ export class Emulator {
 			relations: [],
 		};
 		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
-		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true });
+		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts) });
 		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
 			// The service allows a new item only in its type's initial state.
 			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
@@ -1219,16 +1284,17 @@ export class Emulator {
 		id: number,
 		ops: unknown,
 		by: Identity,
-		opts: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean; expand?: string },
+		opts: WriteOptions,
 	): Record<string, unknown> {
 		const wi = this.liveItem(org, id);
 		const current = wi.revisions.at(-1)!;
 		const withoutHistory = { ...current, fields: { ...current.fields } };
 		delete withoutHistory.fields['System.History'];
-		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false });
+		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts) });
 		const type = this.findType(org, String(current.fields['System.WorkItemType']));
 		const project = this.projectOf(org, wi);
 		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
+		this.checkTransition(type, String(current.fields['System.State']), String(patched.fields['System.State']), !!opts.bypassRules);
 		const changed = changedFieldNames(withoutHistory.fields, patched.fields);
 		const relationsChanged = JSON.stringify(current.relations) !== JSON.stringify(patched.relations);
 		if (changed.length === 0 && !relationsChanged) {
@@ -1303,6 +1369,11 @@ export class Emulator {
 		const syntaxError = (message: string) =>
 			witError400(message.startsWith('TF') ? message : `TF51006: The query statement contains a syntax error. ${message}`, 'WiqlSyntaxException');
 		if (typeof text !== 'string') throw syntaxError('The query text is empty.');
+		// "WIQL length must not exceed 32K characters" (learn.microsoft.com/azure/devops/organizations/settings/work/object-limits,
+		// Queries). The service's exact words are not recorded publicly: the emulator's own, as an ArgumentException.
+		if (text.length > MAX_WIQL_LENGTH) {
+			throw errors.argument(`The WIQL query is ${text.length} characters long; the limit is ${MAX_WIQL_LENGTH} characters.`);
+		}
 		let parsed;
 		try {
 			parsed = parseWiql(text);
@@ -1329,7 +1400,14 @@ export class Emulator {
 		const cmp = orderComparator(parsed.orderBy);
 		items.sort((a, b) => cmp(a.fields, b.fields));
 		const top = ctx.query.get('$top');
-		const limited = top ? items.slice(0, Number(top)) : items;
+		// A flat query returns at most 20,000 work items (object-limits page, Queries); more without a $top
+		// under that is refused with VS402337 (words as recorded: nkdAgility/azure-devops-migration-tools#1005,
+		// jelledruyts/TfsTeamProjectManager#21).
+		const cap = top ? Math.min(Number(top), MAX_FLAT_RESULTS) : MAX_FLAT_RESULTS;
+		if (items.length > cap && (!top || Number(top) > MAX_FLAT_RESULTS)) {
+			throw witError400(`VS402337: The number of work items returned exceeds the size limit of ${MAX_FLAT_RESULTS}. Change the query to return fewer items.`, 'WorkItemTrackingQueryResultSizeLimitExceededException');
+		}
+		const limited = items.slice(0, cap);
 		const column = (ref: string) => ({ referenceName: ref, name: FIELD_NAMES[ref] ?? ref, url: `${orgUrl}/_apis/wit/fields/${ref}` });
 		const result: Record<string, unknown> = {
 			queryType: 'flat',
@@ -1354,6 +1432,25 @@ export class Emulator {
 		if (b.consumerActionId !== 'httpRequest') throw bad(`VS1101005: The consumer action '${String(b.consumerActionId)}' does not exist for consumer 'webHooks'.`);
 		const ci = Object.fromEntries(Object.entries(b.consumerInputs ?? {}).map(([k, v]) => [k, String(v)]));
 		const pi = Object.fromEntries(Object.entries(b.publisherInputs ?? {}).map(([k, v]) => [k, String(v)]));
+		// Inputs are checked against the input descriptors of publisher 'tfs' and consumer 'webHooks'
+		// (official data: hooks-7.1/httpExamples/publishers/GET__hooks_publishers.json and
+		// consumers/GET__hooks_consumers.json): data types, required inputs, patterns and lengths.
+		const invalid = (id: string, why: string) => bad(`VS1101014: The value of input '${id}' is not valid: ${why}`);
+		for (const d of INPUT_DESCRIPTORS) {
+			const inputs = d.of === 'consumer' ? ci : pi;
+			if (d.events && !d.events.includes(String(b.eventType))) continue;
+			const v = inputs[d.id];
+			if (v === undefined || v === '') {
+				if (d.required) throw invalid(d.id, 'a value is required.');
+				continue;
+			}
+			if (d.dataType === 'guid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+				throw invalid(d.id, `'${v}' is not a GUID.`);
+			}
+			if (d.minLength !== undefined && v.length < d.minLength) throw invalid(d.id, `it must be at least ${d.minLength} characters long.`);
+			if (d.maxLength !== undefined && v.length > d.maxLength) throw invalid(d.id, `it must be at most ${d.maxLength} characters long.`);
+			if (d.pattern && !d.pattern.test(v)) throw invalid(d.id, d.patternMessage ?? 'it does not match the expected pattern.');
+		}
 		let target: URL;
 		try {
 			target = new URL(ci.url ?? '');
@@ -1361,7 +1458,10 @@ export class Emulator {
 		} catch {
 			throw bad("VS1101012: The value of consumer input 'url' is not a valid absolute URL.");
 		}
-		if (!this.allowLocalhostConsumers && /^(localhost|127\.|\[::1\]|0\.0\.0\.0|10\.|192\.168\.)/i.test(target.hostname)) {
+		// "Webhooks can't target localhost (loopback) addresses or special range IPv4/IPv6 addresses."
+		// (learn.microsoft.com/azure/devops/service-hooks/services/webhooks, step 5). Applied to Services: an
+		// Azure DevOps Server inside a company network posts to that network's hosts by design.
+		if (!this.allowLocalhostConsumers && org.hosting === 'services' && isSpecialAddress(target.hostname)) {
 			throw bad(`VS1101013: The URL '${ci.url}' is not allowed: service hooks cannot send to localhost or private network addresses.`);
 		}
 		for (const key of ['resourceDetailsToSend', 'messagesToSend', 'detailedMessagesToSend']) {
@@ -1369,8 +1469,9 @@ export class Emulator {
 				throw bad(`VS1101014: The value '${ci[key]}' of consumer input '${key}' is not valid.`);
 			}
 		}
+		// The descriptor types projectId as a GUID: the service wants the project's id, not its name.
 		if (pi.projectId) {
-			const p = org.projects.find((x) => x.id === pi.projectId.toLowerCase() || x.name.toLowerCase() === pi.projectId.toLowerCase());
+			const p = org.projects.find((x) => x.id === pi.projectId.toLowerCase());
 			if (!p) throw bad(`VS1101006: The project '${pi.projectId}' does not exist.`);
 			pi.projectId = p.id;
 		}
@@ -1556,6 +1657,50 @@ export class Emulator {
 			return new Reply(400, { message: String(e) });
 		}
 	}
+}
+
+/** The inputs of publisher 'tfs' (work item events) and consumer 'webHooks' / action 'httpRequest', as their descriptors give them. */
+const INPUT_DESCRIPTORS: Array<{
+	of: 'publisher' | 'consumer';
+	id: string;
+	events?: string[];
+	required?: boolean;
+	dataType?: 'guid' | 'string' | 'uri';
+	pattern?: RegExp;
+	patternMessage?: string;
+	minLength?: number;
+	maxLength?: number;
+}> = [
+	{ of: 'publisher', id: 'projectId', dataType: 'guid' },
+	{ of: 'publisher', id: 'teamId', dataType: 'guid' },
+	{
+		of: 'publisher',
+		id: 'commentPattern',
+		events: ['workitem.commented'],
+		pattern: /^\s*[^\s&<>'"][^&<>'"]*$/,
+		patternMessage: 'Value should contain at least one non whitespace character and cannot contain any of characters: &, <, >, \' (apostrophe), or " (quote).',
+		minLength: 1,
+		maxLength: 1024,
+	},
+	{ of: 'consumer', id: 'url', required: true, dataType: 'uri' },
+	{ of: 'consumer', id: 'httpHeaders', pattern: /^([\S]+[\s]*:[\s]*[\S]+[\s]*[\r\n\f]+)*?([\S]+[\s]*:[\s]*[\S]+)+$/ },
+	{ of: 'consumer', id: 'basicAuthUsername', pattern: /^[\S]+$/, minLength: 1, maxLength: 256 },
+	{ of: 'consumer', id: 'basicAuthPassword', pattern: /^[\S]+$/, minLength: 1, maxLength: 256 },
+];
+
+/** Loopback, private, link-local and other special-range addresses (IPv4 and IPv6), and localhost names. */
+export function isSpecialAddress(hostname: string): boolean {
+	const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	if (h === 'localhost' || h.endsWith('.localhost')) return true;
+	const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+	if (v4) {
+		const [a, b] = [Number(v4[1]), Number(v4[2])];
+		return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
+	}
+	if (h.includes(':')) {
+		return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
+	}
+	return false;
 }
 
 function toProject(seed: string | ProjectSeed): Project {
