@@ -35,6 +35,7 @@ import {
 } from './hooks';
 import { demoToken, EMULATOR_PROFILES, profileNamed, RELEASES, type ProfileName, type Release } from './profiles';
 import { mediaType, OVER_REQUIRED_QUERY, PROJECT_OPTIONAL, SpecBook, type SpecNote, type SpecOperation, type SpecViolation } from './spec';
+import { checkResponseBody, type ResponseProblem } from './responses';
 import { fieldsOf, matches, orderComparator, parseWiql, WiqlError } from './wiql';
 
 export { demoToken };
@@ -222,6 +223,24 @@ class Reply {
 	) {}
 }
 
+/** A response that does not match the response definition of the requested release. */
+export interface ResponseViolation extends ResponseProblem {
+	at: string;
+	method: string;
+	url: string;
+	organization?: string;
+	operationId: string;
+	/** Which description the answer was checked against, e.g. 'wit-7.1' or 'wit-azure-devops-server-5.0'. */
+	source: string;
+	status: number;
+}
+
+/** Emulators currently listening: the test-wide guard (test/support/response-guard.ts) checks each after every test. */
+const LIVE = new Set<Emulator>();
+export function liveEmulators(): Emulator[] {
+	return [...LIVE];
+}
+
 export interface WorkItemHelperOptions {
 	organization?: string;
 	by?: string;
@@ -246,6 +265,7 @@ export class Emulator {
 	private log: RequestRecord[] = [];
 	private violations: SpecViolation[] = [];
 	private notes: SpecNote[] = [];
+	private responseIssues: ResponseViolation[] = [];
 	private readonly dispatcher: HookDispatcher;
 	private readonly limiter: RateLimiter;
 	private readonly spec: SpecBook;
@@ -289,9 +309,11 @@ export class Emulator {
 			this.server!.listen(port, '127.0.0.1', () => resolve());
 		});
 		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		LIVE.add(this);
 	}
 
 	async stop(): Promise<void> {
+		LIVE.delete(this);
 		await this.dispatcher.flush();
 		for (const s of this.sockets) s.destroy();
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -303,6 +325,7 @@ export class Emulator {
 		this.log = [];
 		this.violations = [];
 		this.notes = [];
+		this.responseIssues = [];
 		this.faults.clear();
 		this.limiter.reset();
 		this.limiter.limit = this.options.rateLimit;
@@ -377,6 +400,18 @@ export class Emulator {
 
 	specNotes(): SpecNote[] {
 		return [...this.notes];
+	}
+
+	/** Answers that did not match the response definitions of the requested release (should always be empty). */
+	responseViolations(): ResponseViolation[] {
+		return [...this.responseIssues];
+	}
+
+	/** Returns the response violations so far and forgets them (the test-wide guard calls this after each test). */
+	takeResponseViolations(): ResponseViolation[] {
+		const v = this.responseIssues;
+		this.responseIssues = [];
+		return v;
 	}
 
 	projects(organization = 'fabrikam'): Project[] {
@@ -687,7 +722,29 @@ export class Emulator {
 			ctx.team = team;
 		}
 		this.checkAgainstSpec(ctx, raw);
-		return this.dispatch(ctx);
+		const reply = await this.dispatch(ctx);
+		this.checkResponse(ctx, reply);
+		return reply;
+	}
+
+	/** Compares the answer with the response definition of the operation in the requested release's description. */
+	private checkResponse(ctx: Ctx, reply: Reply): void {
+		const op = ctx.op;
+		if (!op || op.source === 'emulator-supplement') return;
+		// Round-trip through JSON so the check sees what the client sees.
+		const body = reply.body === undefined ? undefined : (JSON.parse(JSON.stringify(reply.body)) as unknown);
+		for (const p of checkResponseBody(op, reply.status, body)) {
+			this.responseIssues.push({
+				at: ctx.record.at,
+				method: ctx.record.method,
+				url: ctx.record.path,
+				organization: ctx.record.organization,
+				operationId: op.operationId,
+				source: op.source,
+				status: reply.status,
+				...p,
+			});
+		}
 	}
 
 	/** Finds the described operation and refuses what the service would refuse. */
@@ -1151,7 +1208,7 @@ export class Emulator {
 		const by = this.identityRef(orgUrl, identityText(c.createdBy));
 		return {
 			workItemId: wi.id,
-			commentId: c.commentId,
+			id: c.commentId,
 			version: c.version,
 			text: c.text,
 			createdBy: by,
