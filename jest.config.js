@@ -9,6 +9,8 @@ module.exports = {
 	setupFiles: ['<rootDir>/test/support/env.ts'],
 	globalSetup: '<rootDir>/test/support/global-setup.js',
 	globalTeardown: '<rootDir>/test/support/global-teardown.js',
+	// every emulator answer is checked against the response definitions of the requested version
+	setupFilesAfterEnv: ['<rootDir>/test/support/response-guard.ts'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 	},

@@ -89,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 	const dir = workFolder(`n8n${major}${options.queue ? '-queue' : ''}`);
 	const userFolder = path.join(dir, 'user');
 	n8n.linkPackage(userFolder);
-	const emu = await startEmulator();
+	const emu = await startEmulator({ allowLocalhostConsumers: true });
 	const processes: n8n.N8nHandle[] = [];
 	let redis: { port: number; child: ChildProcess } | undefined;
 	const stopAll = async (): Promise<void> => {

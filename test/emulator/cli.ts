@@ -1,5 +1,5 @@
 // `npm run emulator`: Azure DevOps on 127.0.0.1 for the demo and for trying the nodes by hand.
-import { startEmulator, DEMO_TOKENS, FABRIKAM_TOKEN } from './index';
+import { startEmulator, FABRIKAM_TOKEN } from './index';
 
 function portFromArgs(argv: string[]): number | undefined {
 	const idx = argv.findIndex((a) => a === '--port' || a.startsWith('--port='));
@@ -14,15 +14,15 @@ function portFromArgs(argv: string[]): number | undefined {
 }
 
 async function main(): Promise<void> {
-	const emu = await startEmulator({ port: portFromArgs(process.argv.slice(2)) ?? 0 });
+	// The demo's n8n receives deliveries on 127.0.0.1, an address the real service would refuse.
+	const emu = await startEmulator({ port: portFromArgs(process.argv.slice(2)) ?? 0, allowLocalhostConsumers: true });
 	const auth = Buffer.from(`:${FABRIKAM_TOKEN}`).toString('base64');
 	console.log(`Azure DevOps emulator listening on ${emu.url}`);
 	console.log(`API descriptions: ${emu.openApiDir}`);
-	console.log('Organizations and demo tokens (personal access tokens, any user name):');
-	for (const [org, tokens] of Object.entries(DEMO_TOKENS)) {
-		const url = org === 'DefaultCollection' ? `${emu.url}/tfs/${org}  (Azure DevOps Server)` : `${emu.url}/${org}`;
-		console.log(`  ${url}`);
-		for (const t of tokens) console.log(`      token: ${t}`);
+	console.log('Organizations and collections, with their demo tokens (personal access tokens, any user name):');
+	for (const o of emu.organizations()) {
+		console.log(`  ${o.url}  (${o.serverVersion}, REST up to ${o.maxApiVersion})`);
+		for (const t of o.tokens) console.log(`      token: ${t}`);
 	}
 	console.log('Try:');
 	console.log(`  curl -H "Authorization: Basic ${auth}" "${emu.url}/fabrikam/_apis/projects?api-version=7.1"`);

@@ -39,7 +39,7 @@ describe('Microsoft azure-devops-node-api against the emulator', () => {
 	const titleOps = (title: string) => [{ op: Operation.Add, path: '/fields/System.Title', value: title }];
 
 	beforeAll(async () => {
-		emu = await startEmulator();
+		emu = await startEmulator({ allowLocalhostConsumers: true });
 	});
 	afterAll(async () => emu.stop());
 	beforeEach(() => {

@@ -33,22 +33,22 @@ import {
 	type Subscription,
 	type WorkItemEvent,
 } from './hooks';
+import { demoToken, EMULATOR_PROFILES, profileNamed, RELEASES, type ProfileName, type Release } from './profiles';
 import { mediaType, OVER_REQUIRED_QUERY, PROJECT_OPTIONAL, SpecBook, type SpecNote, type SpecOperation, type SpecViolation } from './spec';
+import { checkResponseBody, type ResponseProblem } from './responses';
 import { fieldsOf, matches, orderComparator, parseWiql, WiqlError } from './wiql';
 
-/** Demo tokens: tests and the demo authenticate with these. Never real secrets. */
-export function demoToken(organization: string, n: number): string {
-	return `emu-${organization.toLowerCase()}-pat-${String(n).padStart(4, '0')}`;
-}
+export { demoToken };
 export const FABRIKAM_TOKEN = demoToken('fabrikam', 1);
 export const FABRIKAM_SECOND_TOKEN = demoToken('fabrikam', 2);
 export const CONTOSO_TOKEN = demoToken('contoso', 1);
 export const SERVER_TOKEN = demoToken('server', 1);
-export const DEMO_TOKENS = {
+export const DEMO_TOKENS: Readonly<Record<string, readonly string[]>> = {
 	fabrikam: [FABRIKAM_TOKEN, FABRIKAM_SECOND_TOKEN],
 	contoso: [CONTOSO_TOKEN],
 	DefaultCollection: [SERVER_TOKEN],
-} as const;
+	...Object.fromEntries(EMULATOR_PROFILES.filter((p) => p.hosting === 'server').map((p) => [p.organization, [p.token]])),
+};
 
 export type TokenSeed = string | { token: string; user?: string };
 
@@ -56,16 +56,23 @@ export interface OrganizationSeed {
 	tokens: TokenSeed[];
 	projects?: Array<string | ProjectSeed>;
 	hosting?: 'services' | 'server';
+	/** Which release it runs: versions, routes and descriptions. Default: 'services', or 'server2022.1' for a server. */
+	release?: ProfileName;
 	workItemTypes?: WorkItemTypeSeed[];
 	/** Extra field reference names (e.g. custom fields of an inherited process). */
 	fields?: string[];
+	/** People the organization knows besides its token owners ("Name <unique name>"): identity fields accept only these. */
+	members?: string[];
 }
 
 export interface EmulatorOptions {
 	port?: number;
 	/** Replaces the default seed (fabrikam, contoso, DefaultCollection). */
 	organizations?: Record<string, OrganizationSeed>;
-	/** The real service refuses consumer URLs on localhost; tests need them. Default true. */
+	/**
+	 * The real service refuses consumer URLs on loopback and private addresses (see createSubscription);
+	 * a test or the demo whose receiver runs on 127.0.0.1 turns this on. Default false.
+	 */
 	allowLocalhostConsumers?: boolean;
 	latencyMs?: number;
 	rateLimit?: RateLimit;
@@ -100,12 +107,15 @@ interface TokenEntry {
 interface OrgState {
 	name: string;
 	hosting: 'services' | 'server';
+	release: Release;
 	collectionId: string;
 	accountId: string;
 	tokens: TokenEntry[];
 	projects: Project[];
 	types: WorkItemTypeSeed[];
 	customFields: Set<string>;
+	/** Everyone the organization knows: token owners and seeded members. */
+	members: Identity[];
 	items: Map<number, WorkItemRecord>;
 	nextId: number;
 	nextCommentId: number;
@@ -130,32 +140,64 @@ export function defaultSeed(): Record<string, OrganizationSeed> {
 		},
 		contoso: { tokens: [CONTOSO_TOKEN], projects: ['Contoso Support'] },
 		DefaultCollection: { tokens: [SERVER_TOKEN], projects: ['Fabrikam Fiber'], hosting: 'server' },
+		// One collection per Azure DevOps Server release, with fabrikam's content, so a test runs unchanged on each.
+		...Object.fromEntries(
+			EMULATOR_PROFILES.filter((p) => p.hosting === 'server').map((p) => [
+				p.organization,
+				{
+					tokens: [{ token: p.token, user: DEFAULT_USERS.fabrikam }],
+					projects: [{ name: 'Fabrikam Fiber', areaPaths: ['Fabrikam Fiber\\Service Desk', 'Fabrikam Fiber\\Web'] }, { name: 'Service Desk' }],
+					fields: ['Custom.TicketId'],
+					hosting: 'server',
+					release: p.name,
+				} satisfies OrganizationSeed,
+			]),
+		),
 	};
 }
 
-/** Resource locations the client discovers with OPTIONS /_apis/{area}; ids are the service's. */
-const LOCATIONS = [
-	{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, released: false },
-	{ id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', area: 'Location', resourceName: 'ConnectionData', routeTemplate: '_apis/{resource}', resourceVersion: 1, released: true },
-	{ id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', area: 'core', resourceName: 'projects', routeTemplate: '_apis/{resource}/{*projectId}', resourceVersion: 4, released: true },
-	{ id: '72c7ddf8-2cdc-4f60-90cd-ab71c14a399b', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 3, released: true },
-	{ id: '62d3d110-0047-428c-ad3c-4fe872c91c74', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/workitems/${type}', resourceVersion: 3, released: true },
-	{ id: '908509b6-4248-4475-a1cd-829139ba419f', area: 'wit', resourceName: 'workItemsBatch', routeTemplate: '{project}/_apis/{area}/{resource}', resourceVersion: 1, released: true },
-	{ id: '1a9c53f7-f243-4447-b110-35ef023636e4', area: 'wit', resourceName: 'wiql', routeTemplate: '{project}/{team}/_apis/{area}/{resource}/{id}', resourceVersion: 2, released: true },
-	{ id: '608aac0a-32e1-4493-a863-b9cf4566d257', area: 'wit', resourceName: 'comments', routeTemplate: '{project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}', resourceVersion: 4, released: false },
-	{ id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/{area}/{resource}/{type}', resourceVersion: 2, released: true },
-	{ id: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'states', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/{resource}', resourceVersion: 1, released: true },
-	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, released: true },
-	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, released: true },
+/**
+ * Resource locations the client discovers with OPTIONS /_apis[/{area}]; ids and route templates are the
+ * service's (as azure-devops-node-api 15.x names them). A location exists on a release when the release's
+ * description has its marker operation; it is released there unless that operation is preview-only.
+ */
+const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTemplate: string; resourceVersion: number; marker: string }> = [
+	{ id: 'e81700f7-3be2-46de-8624-2eb35882fcaa', area: 'Location', resourceName: 'ResourceAreas', routeTemplate: '_apis/{resource}/{areaId}', resourceVersion: 1, marker: 'Resource Areas_List' },
+	{ id: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', area: 'Location', resourceName: 'ConnectionData', routeTemplate: '_apis/{resource}', resourceVersion: 1, marker: 'Connection Data_Get' },
+	{ id: '603fe2ac-9723-48b9-88ad-09305aa6c6e1', area: 'core', resourceName: 'projects', routeTemplate: '_apis/{resource}/{*projectId}', resourceVersion: 4, marker: 'Projects_List' },
+	{ id: '72c7ddf8-2cdc-4f60-90cd-ab71c14a399b', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 3, marker: 'Work Items_Get Work Item' },
+	{ id: '62d3d110-0047-428c-ad3c-4fe872c91c74', area: 'wit', resourceName: 'workItems', routeTemplate: '{project}/_apis/{area}/workitems/${type}', resourceVersion: 3, marker: 'Work Items_Create' },
+	{ id: '908509b6-4248-4475-a1cd-829139ba419f', area: 'wit', resourceName: 'workItemsBatch', routeTemplate: '{project}/_apis/{area}/{resource}', resourceVersion: 1, marker: 'Work Items_Get Work Items Batch' },
+	{ id: '1a9c53f7-f243-4447-b110-35ef023636e4', area: 'wit', resourceName: 'wiql', routeTemplate: '{project}/{team}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Wiql_Query By Wiql' },
+	// The 5.0 comments resource (read-only, another id) is not this one: Server 2019 has no location 608aac0a.
+	{ id: '608aac0a-32e1-4493-a863-b9cf4566d257', area: 'wit', resourceName: 'comments', routeTemplate: '{project}/_apis/{area}/workItems/{workItemId}/{resource}/{commentId}', resourceVersion: 4, marker: 'Comments_Get Comments Batch' },
+	{ id: 'a00c85a5-80fa-4565-99c3-bcd2181434bb', area: 'wit', resourceName: 'revisions', routeTemplate: '{project}/_apis/{area}/workItems/{id}/{resource}/{revisionNumber}', resourceVersion: 3, marker: 'Revisions_List' },
+	{ id: '6570bf97-d02c-4a91-8d93-3abe9895b1a9', area: 'wit', resourceName: 'updates', routeTemplate: '{project}/_apis/{area}/workItems/{id}/{resource}/{updateNumber}', resourceVersion: 3, marker: 'Updates_List' },
+	{ id: 'bc15bc60-e7a8-43cb-ab01-2106be3983a1', area: 'wit', resourceName: 'tags', routeTemplate: '{project}/_apis/{area}/{resource}/{tagIdOrName}', resourceVersion: 1, marker: 'Tags_List' },
+	{ id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/{area}/{resource}/{type}', resourceVersion: 2, marker: 'Work Item Types_List' },
+	{ id: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'states', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/{resource}', resourceVersion: 1, marker: 'Work Item Type States_List' },
+	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Recyclebin_Get' },
+	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
 ];
 const RESOURCE_AREAS = [
 	{ id: '79134c72-4a58-4b42-976c-04e7115f32bf', name: 'core' },
 	{ id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
 	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
 ];
-const MAX_VERSION = { services: '7.2', server: '7.1' };
-const RELEASED_VERSION = '7.1';
 const VSS = 'Microsoft.VisualStudio.Services.WebApi';
+/** Documented limits (each cited where it is enforced). */
+export const MAX_BATCH_IDS = 200;
+export const MAX_WIQL_LENGTH = 32768;
+export const MAX_FLAT_RESULTS = 20000;
+
+interface WriteOptions {
+	validateOnly?: boolean;
+	bypassRules?: boolean;
+	suppressNotifications?: boolean;
+	expand?: string;
+	/** A REST call (checked as the service checks callers), not a helper acting as a person in Azure DevOps. */
+	fromRest?: boolean;
+}
 
 interface Ctx {
 	req: http.IncomingMessage;
@@ -179,6 +221,24 @@ class Reply {
 		readonly body?: unknown,
 		readonly headers: Record<string, string> = {},
 	) {}
+}
+
+/** A response that does not match the response definition of the requested release. */
+export interface ResponseViolation extends ResponseProblem {
+	at: string;
+	method: string;
+	url: string;
+	organization?: string;
+	operationId: string;
+	/** Which description the answer was checked against, e.g. 'wit-7.1' or 'wit-azure-devops-server-5.0'. */
+	source: string;
+	status: number;
+}
+
+/** Emulators currently listening: the test-wide guard (test/support/response-guard.ts) checks each after every test. */
+const LIVE = new Set<Emulator>();
+export function liveEmulators(): Emulator[] {
+	return [...LIVE];
 }
 
 export interface WorkItemHelperOptions {
@@ -205,6 +265,7 @@ export class Emulator {
 	private log: RequestRecord[] = [];
 	private violations: SpecViolation[] = [];
 	private notes: SpecNote[] = [];
+	private responseIssues: ResponseViolation[] = [];
 	private readonly dispatcher: HookDispatcher;
 	private readonly limiter: RateLimiter;
 	private readonly spec: SpecBook;
@@ -217,7 +278,7 @@ export class Emulator {
 		this.faults = new FaultBook(options.seed ?? 1);
 		this.limiter = new RateLimiter(options.rateLimit);
 		this.latencyMs = options.latencyMs ?? 0;
-		this.allowLocalhostConsumers = options.allowLocalhostConsumers ?? true;
+		this.allowLocalhostConsumers = options.allowLocalhostConsumers ?? false;
 		this.dispatcher = new HookDispatcher(options.hooks);
 		const d = this.dispatcher;
 		this.hooks = {
@@ -248,9 +309,11 @@ export class Emulator {
 			this.server!.listen(port, '127.0.0.1', () => resolve());
 		});
 		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		LIVE.add(this);
 	}
 
 	async stop(): Promise<void> {
+		LIVE.delete(this);
 		await this.dispatcher.flush();
 		for (const s of this.sockets) s.destroy();
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
@@ -262,17 +325,37 @@ export class Emulator {
 		this.log = [];
 		this.violations = [];
 		this.notes = [];
+		this.responseIssues = [];
 		this.faults.clear();
 		this.limiter.reset();
 		this.limiter.limit = this.options.rateLimit;
 		this.latencyMs = this.options.latencyMs ?? 0;
-		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? true;
+		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? false;
 		this.dispatcher.reset();
 	}
 
+	/** The organization or collection URL, no trailing slash. Collections named 'server2020/DefaultCollection' live at that path. */
 	orgUrl(name: string): string {
 		const org = this.mustOrg(name);
-		return org.hosting === 'server' ? `${this.url}/tfs/${org.name}` : `${this.url}/${org.name}`;
+		if (org.hosting === 'server' && !org.name.includes('/')) return `${this.url}/tfs/${org.name}`;
+		return `${this.url}/${org.name}`;
+	}
+
+	/** The organization or collection URL of a profile (see EMULATOR_PROFILES). */
+	profileUrl(name: ProfileName): string {
+		return this.orgUrl(profileNamed(name).organization);
+	}
+
+	/** Every organization and collection: what `GET /_emulator/health` and the `npm run emulator` banner list. */
+	organizations(): Array<{ name: string; url: string; hosting: 'services' | 'server'; serverVersion: string; maxApiVersion: string; tokens: string[] }> {
+		return [...this.orgs.values()].map((o) => ({
+			name: o.name,
+			url: this.orgUrl(o.name),
+			hosting: o.hosting,
+			serverVersion: o.release.serverVersion,
+			maxApiVersion: o.release.maxApiVersion,
+			tokens: o.tokens.map((t) => t.token),
+		}));
 	}
 
 	addOrganization(name: string, seed: OrganizationSeed): void {
@@ -317,6 +400,18 @@ export class Emulator {
 
 	specNotes(): SpecNote[] {
 		return [...this.notes];
+	}
+
+	/** Answers that did not match the response definitions of the requested release (should always be empty). */
+	responseViolations(): ResponseViolation[] {
+		return [...this.responseIssues];
+	}
+
+	/** Returns the response violations so far and forgets them (the test-wide guard calls this after each test). */
+	takeResponseViolations(): ResponseViolation[] {
+		const v = this.responseIssues;
+		this.responseIssues = [];
+		return v;
 	}
 
 	projects(organization = 'fabrikam'): Project[] {
@@ -377,10 +472,20 @@ export class Emulator {
 	}
 
 	private buildOrg(name: string, seed: OrganizationSeed): OrgState {
+		const org = this.buildOrgState(name, seed);
+		org.members = [...org.tokens.map((t) => t.user), ...(seed.members ?? []).map(identityFromText)];
+		return org;
+	}
+
+	private buildOrgState(name: string, seed: OrganizationSeed): OrgState {
 		const fallbackUser = DEFAULT_USERS[name] ?? `${name} Admin <admin@${name.toLowerCase()}.example>`;
+		const hosting = seed.hosting ?? 'services';
+		const release = RELEASES[seed.release ?? (hosting === 'server' ? 'server2022.1' : 'services')];
+		if (release.hosting !== hosting) throw new Error(`Organization '${name}': release ${seed.release} is not a ${hosting} release`);
 		return {
 			name,
-			hosting: seed.hosting ?? 'services',
+			hosting,
+			release,
 			collectionId: stableGuid(`collection:${name}`),
 			accountId: stableGuid(`account:${name}`),
 			tokens: seed.tokens.map((t, i) => {
@@ -390,6 +495,7 @@ export class Emulator {
 			projects: (seed.projects ?? []).map(toProject),
 			types: seed.workItemTypes ?? AGILE_TYPES,
 			customFields: new Set(seed.fields ?? []),
+			members: [],
 			items: new Map(),
 			nextId: 1,
 			nextCommentId: 1,
@@ -456,8 +562,10 @@ export class Emulator {
 			prefix = '/tfs';
 			segments.shift();
 		}
-		const orgName = segments.shift() ?? '';
-		const org = this.orgs.get(orgName.toLowerCase());
+		// A collection key may span two segments: /server2020/DefaultCollection/...
+		const twoSegments = segments.length > 1 ? this.orgs.get(`${segments[0]}/${segments[1]}`.toLowerCase()) : undefined;
+		const orgName = twoSegments ? `${segments.shift()}/${segments.shift()}` : segments.shift() ?? '';
+		const org = twoSegments ?? this.orgs.get(orgName.toLowerCase());
 		if (org) record.organization = org.name;
 		const faults = this.faults.take(record.method, url.pathname, org?.name);
 		const delay = this.latencyMs + faults.reduce((s, f) => s + (f.spec.kind === 'latency' ? f.spec.ms : 0), 0);
@@ -474,10 +582,10 @@ export class Emulator {
 		}
 		let reply: Reply;
 		try {
-			if (!org || (prefix === '/tfs' && org.hosting !== 'server')) {
+			if (!org || (prefix === '/tfs' && (org.hosting !== 'server' || org.name.includes('/')))) {
 				throw new ApiError(404, `The organization or collection '${orgName}' does not exist.`, 'HostNotFoundException', `${VSS}.HostNotFoundException, ${VSS}`);
 			}
-			const orgUrl = `${this.url}${prefix}/${org.name}`;
+			const orgUrl = this.orgUrl(org.name);
 			reply = await this.route(req, res, record, org, orgUrl, segments, url.searchParams, body, raw);
 		} catch (e) {
 			reply = e instanceof ApiError ? new Reply(e.status, e.body(), e.headers) : new Reply(500, new ApiError(500, String(e), 'Exception', 'System.Exception').body());
@@ -614,15 +722,37 @@ export class Emulator {
 			ctx.team = team;
 		}
 		this.checkAgainstSpec(ctx, raw);
-		return this.dispatch(ctx);
+		const reply = await this.dispatch(ctx);
+		this.checkResponse(ctx, reply);
+		return reply;
+	}
+
+	/** Compares the answer with the response definition of the operation in the requested release's description. */
+	private checkResponse(ctx: Ctx, reply: Reply): void {
+		const op = ctx.op;
+		if (!op || op.source === 'emulator-supplement') return;
+		// Round-trip through JSON so the check sees what the client sees.
+		const body = reply.body === undefined ? undefined : (JSON.parse(JSON.stringify(reply.body)) as unknown);
+		for (const p of checkResponseBody(op, reply.status, body)) {
+			this.responseIssues.push({
+				at: ctx.record.at,
+				method: ctx.record.method,
+				url: ctx.record.path,
+				organization: ctx.record.organization,
+				operationId: op.operationId,
+				source: op.source,
+				status: reply.status,
+				...p,
+			});
+		}
 	}
 
 	/** Finds the described operation and refuses what the service would refuse. */
 	private checkAgainstSpec(ctx: Ctx, raw: string): void {
 		const { record, org, rest } = ctx;
-		const found = this.spec.match(org.hosting, record.method, rest, !!ctx.project, !!ctx.team);
+		const found = this.spec.match(org.release.book, record.method, rest, !!ctx.project, !!ctx.team);
 		if (!found) {
-			const known = this.spec.pathKnown(org.hosting, rest);
+			const known = this.spec.pathKnown(org.release.book, rest);
 			this.violate(record, {
 				kind: 'unknown-path',
 				message: known ? `The method ${record.method} is not described for this path.` : 'No API description covers this path.',
@@ -657,7 +787,7 @@ export class Emulator {
 		const accept = /api-version=([^;,\s]+)/i.exec(String(ctx.req.headers.accept ?? ''));
 		const version = fromQuery ?? accept?.[1];
 		if (!version) {
-			this.violate(record, { operationId: op.operationId, kind: 'missing-api-version', message: 'No api-version', specRequires: `api-version=${op.apiVersion.preview ? `7.1-preview.${op.apiVersion.resourceVersion}` : '7.1'} (query, required)` });
+			this.violate(record, { operationId: op.operationId, kind: 'missing-api-version', message: 'No api-version', specRequires: `api-version=${op.apiVersion.preview ? `${org.release.releasedApiVersion}-preview.${op.apiVersion.resourceVersion}` : org.release.releasedApiVersion} (query, required)` });
 			throw new ApiError(
 				400,
 				`No api-version was supplied for the "${record.method}" request. The version must be supplied either as part of the Accept header (e.g. "application/json; api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").`,
@@ -717,21 +847,29 @@ export class Emulator {
 		}
 	}
 
+	/**
+	 * The service's api-version rules (learn.microsoft.com/azure/devops/integrate/concepts/rest-api-versioning):
+	 * above the deployment's highest version -> VssVersionOutOfRangeException, words as recorded from servers
+	 * (e.g. microsoft/azure-devops-extension-sample#161: "The requested REST API version of 7.2 is out of range
+	 * for this server. The latest REST API version this server supports is 6.1."); a route that is preview at
+	 * that version, or any version above the released one, without -preview -> VssInvalidPreviewVersionException.
+	 */
 	private checkVersion(record: RequestRecord, org: OrgState, op: SpecOperation, version: string): void {
 		const m = /^(\d+)\.(\d+)(-preview(\.(\d+))?)?$/.exec(version);
-		const max = MAX_VERSION[org.hosting];
+		const { maxApiVersion: max, releasedApiVersion: released } = org.release;
+		const wanted = op.apiVersion.preview ? `${released}-preview.${op.apiVersion.resourceVersion}` : released;
 		const fail = (message: string, typeKey: string): never => {
-			this.violate(record, { operationId: op.operationId, kind: 'invalid-api-version', message, specRequires: op.apiVersion.preview ? `7.1-preview.${op.apiVersion.resourceVersion}` : '7.1' });
+			this.violate(record, { operationId: op.operationId, kind: 'invalid-api-version', message, specRequires: wanted });
 			throw new ApiError(400, message, typeKey, `${VSS}.${typeKey}, ${VSS}`);
 		};
-		if (!m) return fail(`The api-version '${version}' is not valid. Versions look like 7.1 or 7.1-preview.1.`, 'VssInvalidApiVersionException');
+		if (!m) return fail(`The api-version '${version}' is not valid. Versions look like ${released} or ${released}-preview.1.`, 'VssInvalidApiVersionException');
 		const num = Number(`${m[1]}.${m[2]}`);
 		if (num > Number(max) || num < 1) {
 			return fail(`The requested REST API version of ${version} is out of range for this server. The latest REST API version this server supports is ${max}.`, 'VssVersionOutOfRangeException');
 		}
 		const preview = !!m[3];
 		const resourceVersion = m[5] ? Number(m[5]) : undefined;
-		if (!preview && (op.apiVersion.preview || num > Number(RELEASED_VERSION))) {
+		if (!preview && (op.apiVersion.preview || num > Number(released))) {
 			return fail(`The requested version "${version}" of the resource is under preview. The -preview flag must be supplied in the api-version for such requests. For example: "${version}-preview"`, 'VssInvalidPreviewVersionException');
 		}
 		if (resourceVersion !== undefined && op.apiVersion.preview && resourceVersion > op.apiVersion.resourceVersion) {
@@ -739,18 +877,26 @@ export class Emulator {
 		}
 	}
 
+	/** OPTIONS /_apis (every location) or /_apis/{area}: what the client negotiates versions from. */
 	private locations(org: OrgState, rest: string[]): Reply {
 		const area = rest[0]?.toLowerCase();
-		const value = LOCATIONS.filter((l) => !area || l.area.toLowerCase() === area).map((l) => ({
-			id: l.id,
-			area: l.area,
-			resourceName: l.resourceName,
-			routeTemplate: l.routeTemplate,
-			resourceVersion: l.resourceVersion,
-			minVersion: '1.0',
-			maxVersion: MAX_VERSION[org.hosting],
-			releasedVersion: l.released ? RELEASED_VERSION : '0.0',
-		}));
+		const { book, maxApiVersion, releasedApiVersion } = org.release;
+		const value = LOCATIONS.filter((l) => !area || l.area.toLowerCase() === area).flatMap((l) => {
+			const op = this.spec.find(book, l.marker);
+			if (!op) return [];
+			return [
+				{
+					id: l.id,
+					area: l.area,
+					resourceName: l.resourceName,
+					routeTemplate: l.routeTemplate,
+					resourceVersion: op.apiVersion.preview ? op.apiVersion.resourceVersion : l.resourceVersion,
+					minVersion: '1.0',
+					maxVersion: maxApiVersion,
+					releasedVersion: op.apiVersion.preview ? '0.0' : releasedApiVersion,
+				},
+			];
+		});
 		return new Reply(200, { count: value.length, value });
 	}
 
@@ -770,7 +916,7 @@ export class Emulator {
 			authorizedUser: user,
 			instanceId: org.collectionId,
 			deploymentId: stableGuid(`deployment:${org.name}`),
-			deploymentType: org.hosting === 'server' ? 'onPremises' : 'hosted',
+			deploymentType: org.release.deploymentType,
 			locationServiceData: {
 				serviceOwner: '00025394-6065-48ca-87d9-7f5672854ef7',
 				defaultAccessMappingMoniker: 'PublicAccessMapping',
@@ -817,6 +963,7 @@ export class Emulator {
 						bypassRules: bool('bypassRules'),
 						suppressNotifications: bool('suppressNotifications'),
 						expand: query.get('$expand') ?? undefined,
+						fromRest: true,
 					}),
 				);
 			case 'Work Items_Get Work Item': {
@@ -838,6 +985,7 @@ export class Emulator {
 						bypassRules: bool('bypassRules'),
 						suppressNotifications: bool('suppressNotifications'),
 						expand: query.get('$expand') ?? undefined,
+						fromRest: true,
 					}),
 				);
 			case 'Work Items_Delete': {
@@ -863,7 +1011,8 @@ export class Emulator {
 				org.items.delete(wi.id);
 				return new Reply(204);
 			}
-			case 'Comments_Add Comment': {
+			case 'Comments_Add Comment':
+			case 'Comments_Add': {
 				const text = (ctx.body as { text?: unknown } | undefined)?.text;
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
 				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user));
@@ -1017,8 +1166,15 @@ export class Emulator {
 	private batch(org: OrgState, orgUrl: string, idsText: string, fields: string | null, expand: string | null, errorPolicy: string | null) {
 		const ids = idsText.split(',').map((s) => s.trim()).filter(Boolean);
 		if (ids.length === 0) throw errors.argument('The ids parameter is required.');
-		if (ids.length > 200) {
-			throw errors.argument(`The maximum number of work items to get is 200. The request asked for ${ids.length}.`);
+		// Both GET workitems?ids= and POST workitemsbatch take at most 200 ids (documented on both routes'
+		// pages); the words as recorded from the service (microsoft/AzureDevOpsDemoGenerator#466, igoravl/TfsCmdlets#164).
+		if (ids.length > MAX_BATCH_IDS) {
+			throw new ApiError(
+				400,
+				`VS403474: You requested ${ids.length} work items which exceeds the limit of ${MAX_BATCH_IDS}`,
+				'VssPropertyValidationException',
+				'Microsoft.VisualStudio.Services.Common.VssPropertyValidationException, Microsoft.VisualStudio.Services.Common',
+			);
 		}
 		const value = ids.map((raw) => {
 			const id = Number(raw);
@@ -1052,7 +1208,7 @@ export class Emulator {
 		const by = this.identityRef(orgUrl, identityText(c.createdBy));
 		return {
 			workItemId: wi.id,
-			commentId: c.commentId,
+			id: c.commentId,
 			version: c.version,
 			text: c.text,
 			createdBy: by,
@@ -1075,6 +1231,35 @@ export class Emulator {
 	}
 
 	// ---------------------------------------------------------------- work item rules
+
+	/**
+	 * Identity fields name someone the organization knows, unless bypassRules (a migration). Words as the
+	 * service answers (recorded in Azure/azure-devops-cli-extension#272: "The identity value 'x' for field
+	 * 'Assigned To' is an unknown identity."). Helpers acting as a person skip it: that person is in the org.
+	 */
+	private identityRule(org: OrgState, opts: WriteOptions): ((text: string) => boolean) | undefined {
+		if (!opts.fromRest || opts.bypassRules) return undefined;
+		return (text) => {
+			const wanted = identityFromText(text);
+			const bare = text.trim().toLowerCase();
+			return org.members.some(
+				(m) => m.uniqueName.toLowerCase() === wanted.uniqueName.toLowerCase() || m.displayName.toLowerCase() === bare || m.uniqueName.toLowerCase() === bare,
+			);
+		};
+	}
+
+	/**
+	 * A type seeded with `transitions` (an On-premises XML or Hosted XML process) allows only those; the
+	 * inherited processes of Services and Server 2019+ allow every transition between the type's states
+	 * (learn.microsoft.com/azure/devops/organizations/settings/work/customize-process-workflow). The refusal is
+	 * the rule error the service gives for a State value outside the allowed list (TF401320 ... InvalidListValue).
+	 */
+	private checkTransition(type: WorkItemTypeSeed, from: string, to: string, bypass: boolean): void {
+		if (bypass || from === to || !type.transitions) return;
+		if (!(type.transitions[from] ?? []).includes(to)) {
+			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
+		}
+	}
 
 	private validate(project: Project, type: WorkItemTypeSeed, fields: Record<string, unknown>, id: number, bypass: boolean): void {
 		const title = fields['System.Title'];
@@ -1101,7 +1286,7 @@ export class Emulator {
 		typeName: string,
 		ops: unknown,
 		by: Identity,
-		opts: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean; expand?: string },
+		opts: WriteOptions,
 	): Record<string, unknown> {
 		const type = this.findType(org, typeName);
 		const now = new Date().toISOString();
@@ -1125,7 +1310,7 @@ export class Emulator {
 			relations: [],
 		};
 		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
-		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true });
+		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts) });
 		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
 			// The service allows a new item only in its type's initial state.
 			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
@@ -1156,16 +1341,17 @@ export class Emulator {
 		id: number,
 		ops: unknown,
 		by: Identity,
-		opts: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean; expand?: string },
+		opts: WriteOptions,
 	): Record<string, unknown> {
 		const wi = this.liveItem(org, id);
 		const current = wi.revisions.at(-1)!;
 		const withoutHistory = { ...current, fields: { ...current.fields } };
 		delete withoutHistory.fields['System.History'];
-		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false });
+		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts) });
 		const type = this.findType(org, String(current.fields['System.WorkItemType']));
 		const project = this.projectOf(org, wi);
 		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
+		this.checkTransition(type, String(current.fields['System.State']), String(patched.fields['System.State']), !!opts.bypassRules);
 		const changed = changedFieldNames(withoutHistory.fields, patched.fields);
 		const relationsChanged = JSON.stringify(current.relations) !== JSON.stringify(patched.relations);
 		if (changed.length === 0 && !relationsChanged) {
@@ -1240,6 +1426,11 @@ export class Emulator {
 		const syntaxError = (message: string) =>
 			witError400(message.startsWith('TF') ? message : `TF51006: The query statement contains a syntax error. ${message}`, 'WiqlSyntaxException');
 		if (typeof text !== 'string') throw syntaxError('The query text is empty.');
+		// "WIQL length must not exceed 32K characters" (learn.microsoft.com/azure/devops/organizations/settings/work/object-limits,
+		// Queries). The service's exact words are not recorded publicly: the emulator's own, as an ArgumentException.
+		if (text.length > MAX_WIQL_LENGTH) {
+			throw errors.argument(`The WIQL query is ${text.length} characters long; the limit is ${MAX_WIQL_LENGTH} characters.`);
+		}
 		let parsed;
 		try {
 			parsed = parseWiql(text);
@@ -1266,7 +1457,14 @@ export class Emulator {
 		const cmp = orderComparator(parsed.orderBy);
 		items.sort((a, b) => cmp(a.fields, b.fields));
 		const top = ctx.query.get('$top');
-		const limited = top ? items.slice(0, Number(top)) : items;
+		// A flat query returns at most 20,000 work items (object-limits page, Queries); more without a $top
+		// under that is refused with VS402337 (words as recorded: nkdAgility/azure-devops-migration-tools#1005,
+		// jelledruyts/TfsTeamProjectManager#21).
+		const cap = top ? Math.min(Number(top), MAX_FLAT_RESULTS) : MAX_FLAT_RESULTS;
+		if (items.length > cap && (!top || Number(top) > MAX_FLAT_RESULTS)) {
+			throw witError400(`VS402337: The number of work items returned exceeds the size limit of ${MAX_FLAT_RESULTS}. Change the query to return fewer items.`, 'WorkItemTrackingQueryResultSizeLimitExceededException');
+		}
+		const limited = items.slice(0, cap);
 		const column = (ref: string) => ({ referenceName: ref, name: FIELD_NAMES[ref] ?? ref, url: `${orgUrl}/_apis/wit/fields/${ref}` });
 		const result: Record<string, unknown> = {
 			queryType: 'flat',
@@ -1291,6 +1489,25 @@ export class Emulator {
 		if (b.consumerActionId !== 'httpRequest') throw bad(`VS1101005: The consumer action '${String(b.consumerActionId)}' does not exist for consumer 'webHooks'.`);
 		const ci = Object.fromEntries(Object.entries(b.consumerInputs ?? {}).map(([k, v]) => [k, String(v)]));
 		const pi = Object.fromEntries(Object.entries(b.publisherInputs ?? {}).map(([k, v]) => [k, String(v)]));
+		// Inputs are checked against the input descriptors of publisher 'tfs' and consumer 'webHooks'
+		// (official data: hooks-7.1/httpExamples/publishers/GET__hooks_publishers.json and
+		// consumers/GET__hooks_consumers.json): data types, required inputs, patterns and lengths.
+		const invalid = (id: string, why: string) => bad(`VS1101014: The value of input '${id}' is not valid: ${why}`);
+		for (const d of INPUT_DESCRIPTORS) {
+			const inputs = d.of === 'consumer' ? ci : pi;
+			if (d.events && !d.events.includes(String(b.eventType))) continue;
+			const v = inputs[d.id];
+			if (v === undefined || v === '') {
+				if (d.required) throw invalid(d.id, 'a value is required.');
+				continue;
+			}
+			if (d.dataType === 'guid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) {
+				throw invalid(d.id, `'${v}' is not a GUID.`);
+			}
+			if (d.minLength !== undefined && v.length < d.minLength) throw invalid(d.id, `it must be at least ${d.minLength} characters long.`);
+			if (d.maxLength !== undefined && v.length > d.maxLength) throw invalid(d.id, `it must be at most ${d.maxLength} characters long.`);
+			if (d.pattern && !d.pattern.test(v)) throw invalid(d.id, d.patternMessage ?? 'it does not match the expected pattern.');
+		}
 		let target: URL;
 		try {
 			target = new URL(ci.url ?? '');
@@ -1298,7 +1515,10 @@ export class Emulator {
 		} catch {
 			throw bad("VS1101012: The value of consumer input 'url' is not a valid absolute URL.");
 		}
-		if (!this.allowLocalhostConsumers && /^(localhost|127\.|\[::1\]|0\.0\.0\.0|10\.|192\.168\.)/i.test(target.hostname)) {
+		// "Webhooks can't target localhost (loopback) addresses or special range IPv4/IPv6 addresses."
+		// (learn.microsoft.com/azure/devops/service-hooks/services/webhooks, step 5). Applied to Services: an
+		// Azure DevOps Server inside a company network posts to that network's hosts by design.
+		if (!this.allowLocalhostConsumers && org.hosting === 'services' && isSpecialAddress(target.hostname)) {
 			throw bad(`VS1101013: The URL '${ci.url}' is not allowed: service hooks cannot send to localhost or private network addresses.`);
 		}
 		for (const key of ['resourceDetailsToSend', 'messagesToSend', 'detailedMessagesToSend']) {
@@ -1306,8 +1526,9 @@ export class Emulator {
 				throw bad(`VS1101014: The value '${ci[key]}' of consumer input '${key}' is not valid.`);
 			}
 		}
+		// The descriptor types projectId as a GUID: the service wants the project's id, not its name.
 		if (pi.projectId) {
-			const p = org.projects.find((x) => x.id === pi.projectId.toLowerCase() || x.name.toLowerCase() === pi.projectId.toLowerCase());
+			const p = org.projects.find((x) => x.id === pi.projectId.toLowerCase());
 			if (!p) throw bad(`VS1101006: The project '${pi.projectId}' does not exist.`);
 			pi.projectId = p.id;
 		}
@@ -1467,7 +1688,10 @@ export class Emulator {
 	private control(method: string, path: string, body: unknown): Reply {
 		const parts = path.split('/').filter(Boolean).slice(1).map(safeDecode);
 		try {
-			if (method === 'GET' && parts[0] === 'health') return new Reply(200, { ok: true, url: this.url, organizations: [...this.orgs.values()].map((o) => o.name) });
+			if (method === 'GET' && parts[0] === 'health') {
+				const organizations = this.organizations().map(({ url, hosting, serverVersion, maxApiVersion, tokens }) => ({ url, hosting, serverVersion, maxApiVersion, tokens }));
+				return new Reply(200, { ok: true, url: this.url, organizations });
+			}
 			if (method === 'POST' && parts[0] === 'reset') {
 				this.reset();
 				return new Reply(204);
@@ -1490,6 +1714,50 @@ export class Emulator {
 			return new Reply(400, { message: String(e) });
 		}
 	}
+}
+
+/** The inputs of publisher 'tfs' (work item events) and consumer 'webHooks' / action 'httpRequest', as their descriptors give them. */
+const INPUT_DESCRIPTORS: Array<{
+	of: 'publisher' | 'consumer';
+	id: string;
+	events?: string[];
+	required?: boolean;
+	dataType?: 'guid' | 'string' | 'uri';
+	pattern?: RegExp;
+	patternMessage?: string;
+	minLength?: number;
+	maxLength?: number;
+}> = [
+	{ of: 'publisher', id: 'projectId', dataType: 'guid' },
+	{ of: 'publisher', id: 'teamId', dataType: 'guid' },
+	{
+		of: 'publisher',
+		id: 'commentPattern',
+		events: ['workitem.commented'],
+		pattern: /^\s*[^\s&<>'"][^&<>'"]*$/,
+		patternMessage: 'Value should contain at least one non whitespace character and cannot contain any of characters: &, <, >, \' (apostrophe), or " (quote).',
+		minLength: 1,
+		maxLength: 1024,
+	},
+	{ of: 'consumer', id: 'url', required: true, dataType: 'uri' },
+	{ of: 'consumer', id: 'httpHeaders', pattern: /^([\S]+[\s]*:[\s]*[\S]+[\s]*[\r\n\f]+)*?([\S]+[\s]*:[\s]*[\S]+)+$/ },
+	{ of: 'consumer', id: 'basicAuthUsername', pattern: /^[\S]+$/, minLength: 1, maxLength: 256 },
+	{ of: 'consumer', id: 'basicAuthPassword', pattern: /^[\S]+$/, minLength: 1, maxLength: 256 },
+];
+
+/** Loopback, private, link-local and other special-range addresses (IPv4 and IPv6), and localhost names. */
+export function isSpecialAddress(hostname: string): boolean {
+	const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+	if (h === 'localhost' || h.endsWith('.localhost')) return true;
+	const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+	if (v4) {
+		const [a, b] = [Number(v4[1]), Number(v4[2])];
+		return a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || a >= 224;
+	}
+	if (h.includes(':')) {
+		return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
+	}
+	return false;
 }
 
 function toProject(seed: string | ProjectSeed): Project {

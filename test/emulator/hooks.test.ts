@@ -39,7 +39,7 @@ describe('service-hook deliveries', () => {
 	const newTask = (title = 'Printer jammed', type = 'Task') => Number(emu.createWorkItem('Fabrikam Fiber', type, { 'System.Title': title }).id);
 
 	beforeAll(async () => {
-		emu = await startEmulator();
+		emu = await startEmulator({ allowLocalhostConsumers: true });
 		receiver = await startReceiver(() => status);
 	});
 	afterAll(async () => {
@@ -140,7 +140,7 @@ describe('service-hook deliveries', () => {
 	});
 
 	it('sends basic auth and custom headers, and masks both secrets when the subscription is read', async () => {
-		const sub = await subscribe('workitem.created', {}, { basicAuthUsername: 'n8n', basicAuthPassword: 'p@ss', httpHeaders: 'X-Authorization: Bearer abc\nX-Second:two' });
+		const sub = await subscribe('workitem.created', {}, { basicAuthUsername: 'n8n', basicAuthPassword: 'p@ss', httpHeaders: 'X-Authorization: abc\nX-Second:two' });
 		expect((sub.consumerInputs as Record<string, string>).basicAuthPassword).toBe('********');
 		const read = await call('GET', `${emu.url}/fabrikam/_apis/hooks/subscriptions/${String(sub.id)}?api-version=7.1`, { token: FABRIKAM_TOKEN });
 		expect(read.json.consumerInputs).toMatchObject({ basicAuthPassword: '********', httpHeaders: '********', basicAuthUsername: 'n8n' });
@@ -148,7 +148,7 @@ describe('service-hook deliveries', () => {
 		await emu.hooks.flush();
 		const h = receiver.received[0].headers;
 		expect(h.authorization).toBe(`Basic ${Buffer.from('n8n:p@ss').toString('base64')}`);
-		expect([h['x-authorization'], h['x-second']]).toEqual(['Bearer abc', 'two']);
+		expect([h['x-authorization'], h['x-second']]).toEqual(['abc', 'two']);
 	});
 
 	it('records receiver answers, retries 5xx when configured, and redelivers with the same notificationId', async () => {

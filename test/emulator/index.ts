@@ -2,6 +2,7 @@
 import { Emulator, type EmulatorOptions } from './emulator';
 
 export * from './emulator';
+export { EMULATOR_PROFILES, RELEASES, type EmulatorProfile, type ProfileName, type Release } from './profiles';
 export type { Delivery, HookOptions, Subscription } from './hooks';
 export type { FaultSpec, RateLimit } from './faults';
 export type { SpecNote, SpecViolation } from './spec';

@@ -101,6 +101,8 @@ export interface WorkItemTypeSeed {
 	states: string[];
 	requiredFields?: string[];
 	color?: string;
+	/** Allowed transitions (On-premises XML process); absent: every transition, as inherited processes allow. */
+	transitions?: Record<string, string[]>;
 }
 
 export interface ProjectSeed {
@@ -311,7 +313,7 @@ function normaliseTags(value: unknown): string {
 export function applyPatch(
 	current: Revision,
 	ops: unknown,
-	opts: { custom: Set<string>; bypassRules: boolean; isCreate: boolean },
+	opts: { custom: Set<string>; bypassRules: boolean; isCreate: boolean; knownIdentity?: (text: string) => boolean },
 ): PatchResult {
 	if (!Array.isArray(ops) || ops.length === 0) throw errors.badPatch();
 	const fields: Record<string, unknown> = { ...current.fields };
@@ -375,6 +377,9 @@ export function applyPatch(
 				const text = typeof value === 'object' && value !== null && 'uniqueName' in value
 					? identityText(value as Identity)
 					: String(value);
+				if (opts.knownIdentity && !opts.knownIdentity(text)) {
+					throw witError(400, `The identity value '${text}' for field '${FIELD_NAMES[ref] ?? ref}' is an unknown identity.`, 'WorkItemFieldInvalidIdentityException');
+				}
 				fields[ref] = identityText(identityFromText(text));
 				continue;
 			}

@@ -28,7 +28,13 @@ export interface SpecOperation {
 	scope: string[];
 	/** The api-version the description names: preview resources must be asked for with -preview. */
 	apiVersion: { preview: boolean; resourceVersion: number };
+	/** Response schemas by status, and the description's definitions they refer to. */
+	responses: Record<string, { schema?: unknown }>;
+	definitions: Record<string, unknown>;
 }
+
+/** One set of descriptions: Azure DevOps Services (7.1 files), or one Azure DevOps Server release. */
+export type SpecBookId = 'services' | 'server-5.0' | 'server-6.0' | 'server-7.0' | 'server-7.1';
 
 export interface SpecViolation {
 	at: string;
@@ -60,7 +66,8 @@ export interface SpecNote {
 }
 
 interface RawSpec {
-	paths: Record<string, Record<string, { operationId: string; consumes?: string[]; parameters?: SpecParameter[] }>>;
+	paths: Record<string, Record<string, { operationId: string; tags?: string[]; consumes?: string[]; parameters?: SpecParameter[]; responses?: Record<string, { schema?: unknown }> }>>;
+	definitions?: Record<string, unknown>;
 	parameters?: Record<string, SpecParameter & { description?: string }>;
 }
 
@@ -82,9 +89,26 @@ export function resolveOpenApiDir(): string {
 	return path.join(__dirname, 'openapi');
 }
 
+const parsed = new Map<string, RawSpec>();
+
 function readJson(file: string): RawSpec {
-	// Microsoft's files start with a byte-order mark, which JSON.parse rejects.
-	return JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as RawSpec;
+	let raw = parsed.get(file);
+	if (!raw) {
+		// Microsoft's files start with a byte-order mark, which JSON.parse rejects.
+		raw = JSON.parse(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as RawSpec;
+		parsed.set(file, raw);
+	}
+	return raw;
+}
+
+/** The bundled copy in test/emulator/openapi: the per-version Server descriptions live only there. */
+export function bundledOpenApiDir(): string {
+	const candidates = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..', '..')];
+	for (const root of candidates) {
+		const bundled = path.join(root, 'test', 'emulator', 'openapi');
+		if (fs.existsSync(path.join(bundled, 'wit-azure-devops-server-5.0.json'))) return bundled;
+	}
+	return path.join(__dirname, 'openapi');
 }
 
 function splitTemplate(template: string): { scope: string[]; suffix: string[] } {
@@ -117,12 +141,16 @@ function toOperations(raw: RawSpec, source: string): SpecOperation[] {
 				source,
 				method: method.toUpperCase(),
 				template,
-				operationId: op.operationId,
+				// The 5.0 descriptions name operations without their group ("Create" under the tag
+				// "Work Items"); later ones write "Work Items_Create". One name for both.
+				operationId: op.operationId.includes('_') || !op.tags?.[0] ? op.operationId : `${op.tags[0]}_${op.operationId}`,
 				consumes: op.consumes,
 				parameters,
 				scope,
 				suffix,
 				apiVersion,
+				responses: op.responses ?? {},
+				definitions: raw.definitions ?? {},
 			});
 		}
 	}
@@ -143,18 +171,14 @@ const SUPPLEMENT: Array<{ method: string; template: string; operationId: string;
 
 export class SpecBook {
 	readonly dir: string;
-	private readonly services: SpecOperation[];
-	private readonly server: SpecOperation[];
+	private readonly books = new Map<SpecBookId, SpecOperation[]>();
 	private readonly supplement: SpecOperation[];
 
 	constructor(dir = resolveOpenApiDir()) {
 		this.dir = dir;
 		const wit = toOperations(readJson(path.join(dir, 'wit-7.1', 'workItemTracking.json')), 'wit-7.1');
 		const hooks = toOperations(readJson(path.join(dir, 'hooks-7.1', 'serviceHooks.json')), 'hooks-7.1');
-		const serverWit = toOperations(readJson(path.join(dir, 'wit-azure-devops-server-7.1.json')), 'wit-azure-devops-server-7.1');
-		this.services = [...wit, ...hooks];
-		// The Server description covers work item tracking only; hooks on a collection use the Services shape.
-		this.server = [...serverWit, ...hooks];
+		this.books.set('services', [...wit, ...hooks]);
 		this.supplement = SUPPLEMENT.map((s) => {
 			const { scope, suffix } = splitTemplate(s.template);
 			return {
@@ -166,23 +190,45 @@ export class SpecBook {
 				scope,
 				suffix,
 				apiVersion: { preview: s.preview, resourceVersion: 1 },
+				responses: {},
+				definitions: {},
 			};
 		});
 	}
 
-	operationCount(): number {
-		return this.services.length + this.server.length;
+	/** The operations of one book; Server books load on first use (Microsoft's per-release on-premises files). */
+	operations(book: SpecBookId): SpecOperation[] {
+		let ops = this.books.get(book);
+		if (!ops) {
+			const version = book.slice('server-'.length);
+			const bundled = bundledOpenApiDir();
+			// 7.1 Server work item tracking may come from the configured folder, like the Services files.
+			const witFile =
+				version === '7.1' && fs.existsSync(path.join(this.dir, 'wit-azure-devops-server-7.1.json'))
+					? path.join(this.dir, 'wit-azure-devops-server-7.1.json')
+					: path.join(bundled, `wit-azure-devops-server-${version}.json`);
+			ops = [
+				...toOperations(readJson(witFile), `wit-azure-devops-server-${version}`),
+				...toOperations(readJson(path.join(bundled, `hooks-azure-devops-server-${version}.json`)), `hooks-azure-devops-server-${version}`),
+			];
+			this.books.set(book, ops);
+		}
+		return ops;
+	}
+
+	operationCount(book: SpecBookId = 'services'): number {
+		return this.operations(book).length;
 	}
 
 	/** Finds the operation for a request; `rest` is the path after `_apis/`, already split and decoded. */
 	match(
-		hosting: 'services' | 'server',
+		book: SpecBookId,
 		method: string,
 		rest: string[],
 		hasProject: boolean,
 		hasTeam: boolean,
 	): { op: SpecOperation; params: Record<string, string>; exact: boolean } | undefined {
-		const pools = [hosting === 'server' ? this.server : this.services, this.supplement];
+		const pools = [this.operations(book), this.supplement];
 		let fallback: { op: SpecOperation; params: Record<string, string>; exact: boolean } | undefined;
 		for (const pool of pools) {
 			for (const op of pool) {
@@ -202,9 +248,14 @@ export class SpecBook {
 	}
 
 	/** Whether any operation (any method) has this path: a wrong method is then a 405, not a 404. */
-	pathKnown(hosting: 'services' | 'server', rest: string[]): boolean {
-		const pools = [hosting === 'server' ? this.server : this.services, this.supplement];
+	pathKnown(book: SpecBookId, rest: string[]): boolean {
+		const pools = [this.operations(book), this.supplement];
 		return pools.some((pool) => pool.some((op) => matchSuffix(op.suffix, rest) !== undefined));
+	}
+
+	/** The operation with this id in a book, if the release has it. */
+	find(book: SpecBookId, operationId: string): SpecOperation | undefined {
+		return this.operations(book).find((o) => o.operationId === operationId) ?? this.supplement.find((o) => o.operationId === operationId);
 	}
 }
 

@@ -111,7 +111,7 @@ describe('the Service Hook Secret credential', () => {
 describe('static data and secrets', () => {
 	let emu: Emulator;
 	beforeAll(async () => {
-		emu = await startEmulator();
+		emu = await startEmulator({ allowLocalhostConsumers: true });
 	});
 	afterAll(async () => await emu.stop());
 

@@ -8,7 +8,7 @@ import { SERVICE_DESK, basicAuth, emitted, emulatorCredentials, triggerRig, type
 let emu: Emulator;
 
 beforeAll(async () => {
-	emu = await startEmulator();
+	emu = await startEmulator({ allowLocalhostConsumers: true });
 });
 
 afterAll(async () => {

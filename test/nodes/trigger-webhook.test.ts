@@ -32,7 +32,7 @@ const MANUAL = {
 let emu: Emulator;
 
 beforeAll(async () => {
-	emu = await startEmulator();
+	emu = await startEmulator({ allowLocalhostConsumers: true });
 });
 
 afterAll(async () => {

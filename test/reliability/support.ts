@@ -34,6 +34,7 @@ export const ALL_CANARIES = [CANARY_PAT, CANARY_PAT_CONTOSO, CANARY_PAT_SERVER, 
 export async function canaryEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const seed = defaultSeed();
 	return await startEmulator({
+		allowLocalhostConsumers: true,
 		...options,
 		organizations: {
 			...seed,
