@@ -1134,7 +1134,8 @@ export class Emulator {
 			view.relations = rev.relations.map((r) => ({ rel: r.rel, url: r.url, attributes: { ...r.attributes } }));
 		}
 		const lastComment = wi.comments.filter((c) => !c.isDeleted).at(-1);
-		if (lastComment) {
+		// commentVersionRef came with the comments resource of 6.0: the 5.0 WorkItem definition has no such property.
+		if (lastComment && org.release.maxApiVersion !== '5.0') {
 			view.commentVersionRef = { commentId: lastComment.commentId, version: lastComment.version, url: `${url}/comments/${lastComment.commentId}/versions/${lastComment.version}` };
 		}
 		if (e !== 'fields' && !onlyFields) {

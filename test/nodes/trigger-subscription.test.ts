@@ -191,13 +191,13 @@ describe('Register Subscription Automatically', () => {
 		const withHeader = await triggerRig(emu, {
 			parameters: { ...ACTIVE, deliveryAuthentication: 'credential' },
 			credentials: emulatorCredentials(emu, {
-				azureDevOpsWebhookAuthApi: { data: { authType: 'header', headerName: 'X-Authorization', headerSecret: 'Bearer 0123456789abcdef' } },
+				azureDevOpsWebhookAuthApi: { data: { authType: 'header', headerName: 'X-Hook-Secret', headerSecret: 'n8n-hook-canary' } },
 			}),
 		});
 		try {
 			await withHeader.workflow.activate('Azure DevOps Connector Trigger');
 			const [subscription] = subscriptionsTo(withHeader.url);
-			expect(subscription.consumerInputs.httpHeaders).toBe('X-Authorization:Bearer 0123456789abcdef');
+			expect(subscription.consumerInputs.httpHeaders).toBe('X-Hook-Secret:n8n-hook-canary');
 			const id = emu.createWorkItem(SERVICE_DESK, 'Task', { 'System.Title': 'Header auth', 'System.Tags': 'Ticket:5' }).id as number;
 			emu.updateWorkItem(id, { 'System.State': 'Closed' });
 			await emu.hooks.flush();
@@ -205,6 +205,29 @@ describe('Register Subscription Automatically', () => {
 		} finally {
 			await withHeader.workflow.deactivate('Azure DevOps Connector Trigger');
 			await withHeader.close();
+		}
+	});
+
+	it('a header value with a space ("Bearer ..."), which the Web Hooks consumer refuses: AZDC-6070 at activation, nothing sent, the value never repeated', async () => {
+		const withSpace = await triggerRig(emu, {
+			parameters: { ...ACTIVE, deliveryAuthentication: 'credential' },
+			credentials: emulatorCredentials(emu, {
+				azureDevOpsWebhookAuthApi: { data: { authType: 'header', headerName: 'X-Authorization', headerSecret: 'Bearer 0123456789abcdef' } },
+			}),
+		});
+		try {
+			const before = emu.requests().filter((r) => r.path.includes('/hooks/subscriptions')).length;
+			const error = await withSpace.workflow.activate('Azure DevOps Connector Trigger').then(
+				() => undefined,
+				(caught: unknown) => caught as Error & { context?: IDataObject },
+			);
+			expect(error?.context?.code).toBe('AZDC-6070');
+			expect(error?.message).toContain('X-Authorization');
+			expect(error?.message).not.toContain('0123456789abcdef');
+			expect(emu.requests().filter((r) => r.path.includes('/hooks/subscriptions'))).toHaveLength(before);
+			expect(subscriptionsTo(withSpace.url)).toHaveLength(0);
+		} finally {
+			await withSpace.close();
 		}
 	});
 });

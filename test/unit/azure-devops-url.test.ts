@@ -1,6 +1,7 @@
 import {
 	isUrlWithinOrganization,
 	parseAzureDevOpsUrl,
+	projectOfProjectUrl,
 	sameOrganization,
 } from '../../nodes/AzureDevOpsConnector/connector/azureDevOpsUrl';
 import { ConnectorError } from '../../nodes/AzureDevOpsConnector/connector/errors';
@@ -135,5 +136,38 @@ describe('a token is sent only inside its own organization', () => {
 		expect(isUrlWithinOrganization('http://127.0.0.1:4100/contoso/_apis/projects', emulator)).toBe(false);
 		expect(isUrlWithinOrganization('http://127.0.0.1:4101/fabrikam/_apis/projects', emulator)).toBe(false);
 		expect(isUrlWithinOrganization('http://localhost:4100/fabrikam/_apis/projects', emulator)).toBe(false);
+	});
+});
+
+describe('an Azure DevOps Server installed under another virtual directory than /tfs', () => {
+	it('the credential\'s collection URL is taken whole, and keyed as itself', () => {
+		const collection = parseAzureDevOpsUrl('https://devops.contoso.local/ado/Main/', { asOrganization: true });
+		expect(collection).toMatchObject({ organizationUrl: 'https://devops.contoso.local/ado/Main', organization: 'Main', hosting: 'server' });
+		expect(collection.project).toBeUndefined();
+		// two collections under one virtual directory stay two organizations (their tokens are never mixed up)
+		expect(sameOrganization('https://devops.contoso.local/ado/Main', 'https://devops.contoso.local/ado/Other')).toBe(false);
+		expect(sameOrganization('https://devops.contoso.local/ado/Main', 'https://DEVOPS.contoso.local/ado/main/')).toBe(true);
+	});
+
+	it('a project URL is split at a collection the credential lists, whatever the path', () => {
+		const organizations = ['https://devops.contoso.local/ado/Main', 'https://devops.contoso.local/ado/Main/Nested'];
+		expect(parseAzureDevOpsUrl('https://devops.contoso.local/ado/Main/Service%20Desk', { requireProject: true, organizations })).toMatchObject({
+			organizationUrl: 'https://devops.contoso.local/ado/Main',
+			project: 'Service Desk',
+		});
+		// the longest listed collection wins
+		expect(parseAzureDevOpsUrl('https://devops.contoso.local/ado/Main/Nested/Ops', { organizations }).project).toBe('Ops');
+		// another host or port is not below a listed collection: the default reading applies
+		expect(parseAzureDevOpsUrl('https://devops.contoso.local:8443/ado/Main/Ops', { organizations })).toMatchObject({
+			organizationUrl: 'https://devops.contoso.local:8443/ado',
+			project: 'Main',
+		});
+	});
+
+	it('the project of a project URL is read from its end, without knowing the collection', () => {
+		expect(projectOfProjectUrl('https://devops.contoso.local/ado/Main/Service%20Desk')).toBe('Service Desk');
+		expect(projectOfProjectUrl('https://tfs.contoso.local/tfs/Main/Ops/_workitems/edit/4')).toBe('Ops');
+		expect(projectOfProjectUrl('https://dev.azure.com/fabrikam/Web')).toBe('Web');
+		expect(projectOfProjectUrl('https://dev.azure.com/fabrikam')).toBeUndefined();
 	});
 });

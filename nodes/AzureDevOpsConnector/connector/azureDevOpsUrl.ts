@@ -25,6 +25,16 @@ export interface ParseUrlOptions {
 	requireProject?: boolean;
 	/** The setting or parameter the URL came from, for error messages. */
 	field?: string;
+	/**
+	 * The URL is an organization or collection URL (a credential's field): on an Azure DevOps Server host its whole
+	 * path is the collection, whatever virtual directory the server is installed under.
+	 */
+	asOrganization?: boolean;
+	/**
+	 * Organization or collection URLs already known (the credential's): a Server URL below one of them is split there,
+	 * so `https://server/vdir/Collection/Project` finds its project under any virtual directory.
+	 */
+	organizations?: readonly string[];
 }
 
 const SERVICES_HOST = 'dev.azure.com';
@@ -87,18 +97,23 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		organizationUrl = `https://${SERVICES_HOST}/${encodeURIComponent(organization)}`;
 	} else {
 		hosting = 'server';
+		// How many path segments the collection URL has: a known collection's, else /tfs/{collection}, else (for a
+		// collection URL) everything before the first `_` segment, else one.
+		const scheme = url.protocol === 'http:' ? 'http' : 'https';
+		const known = knownCollectionLength(`${scheme}://${host}${port}`, segments, options.organizations ?? []);
 		const hasTfs = segments[0]?.toLowerCase() === 'tfs';
-		const collectionAt = hasTfs ? 1 : 0;
-		organization = segments[collectionAt];
-		rest = segments.slice(collectionAt + 1);
-		if (!organization || organization.startsWith('_')) {
+		const beforeApis = segments.findIndex((segment) => segment.startsWith('_'));
+		const length =
+			known ?? (hasTfs ? 2 : options.asOrganization ? (beforeApis === -1 ? segments.length : beforeApis) : 1);
+		organization = segments[length - 1];
+		rest = segments.slice(length);
+		if (!organization || organization.startsWith('_') || (hasTfs && length === 1)) {
 			throw new ConnectorError('urlUnparseable', `"${text}" names no collection.`, {
 				field,
 				fix: 'Use https://{server}/tfs/{collection}/{project} (Azure DevOps Server) or https://dev.azure.com/{organization}/{project}.',
 			});
 		}
-		const scheme = url.protocol === 'http:' ? 'http' : 'https';
-		organizationUrl = `${scheme}://${host}${port}/${hasTfs ? `${segments[0]}/` : ''}${encodeURIComponent(organization)}`;
+		organizationUrl = `${scheme}://${host}${port}/${segments.slice(0, length).map(encodeURIComponent).join('/')}`;
 	}
 
 	const projectSegment = rest[0];
@@ -111,9 +126,38 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		: { organizationUrl, organization, project, hosting };
 }
 
+/**
+ * The project a project URL names, read from its end: the last path segment before any `_` segment. Unlike the
+ * split done by parseAzureDevOpsUrl, it needs no list of collections, since a project URL always ends with the
+ * project whatever virtual directory and collection come before it. Undefined when the URL names no project.
+ */
+export function projectOfProjectUrl(raw: string, options: Pick<ParseUrlOptions, 'allowHttp'> = {}): string | undefined {
+	const location = parseAzureDevOpsUrl(raw, { allowHttp: options.allowHttp });
+	if (location.project === undefined) return undefined;
+	const segments = decodeSegments(toUrl(raw.trim(), 'URL').pathname, 'URL', raw);
+	const end = segments.findIndex((segment) => segment.startsWith('_'));
+	return (end === -1 ? segments : segments.slice(0, end)).at(-1);
+}
+
 /** The canonical, case-insensitive identity of an organization URL, for comparing and keying tokens. */
 export function organizationKey(organizationUrl: string): string {
-	return parseAzureDevOpsUrl(organizationUrl, { allowHttp: true }).organizationUrl.toLowerCase();
+	return parseAzureDevOpsUrl(organizationUrl, { allowHttp: true, asOrganization: true }).organizationUrl.toLowerCase();
+}
+
+/** The segment count of the known collection URL that `segments` (on `origin`) lies below, if any; longest wins. */
+function knownCollectionLength(origin: string, segments: string[], organizations: readonly string[]): number | undefined {
+	let best: number | undefined;
+	for (const candidate of organizations) {
+		const url = tryParseUrl(candidate);
+		const known = url ? trySplitDecoded(url.pathname) : undefined;
+		if (!url || !known || known.length === 0) continue;
+		const knownOrigin = `${url.protocol}//${normaliseHost(url.hostname)}${url.port ? `:${url.port}` : ''}`;
+		if (knownOrigin !== origin.toLowerCase() || known.length > segments.length) continue;
+		if (known.every((segment, i) => segment.toLowerCase() === segments[i].toLowerCase())) {
+			best = Math.max(best ?? 0, known.length);
+		}
+	}
+	return best;
 }
 
 /** True when both URLs name the same organization (or Server collection). */

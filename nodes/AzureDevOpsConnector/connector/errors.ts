@@ -467,6 +467,11 @@ export const ERROR_CATALOGUE = {
 		title: 'Azure DevOps refused to create the service-hook subscription',
 		fix: 'Read Azure DevOps\' own message above. The token needs the Service Hooks (Read & Write) scope and its user must be a project administrator.',
 	},
+	subscriptionHeaderNotAccepted: {
+		code: 'AZDC-6070',
+		title: 'Azure DevOps does not accept this header value on a subscription (it contains spaces)',
+		fix: 'Give the Service Hook Secret credential a header value without spaces (e.g. header X-Hook-Secret with a long random token), use Basic authentication, or use a generated secret.',
+	},
 	subscriptionUrlNotPublic: {
 		code: 'AZDC-6002',
 		title: 'Azure DevOps cannot deliver to this webhook URL (localhost or a private address)',

@@ -59,6 +59,7 @@ export function parseOrganizationTokens(
 		const { organizationUrl } = parseAzureDevOpsUrl(url, {
 			allowHttp: options.allowHttp,
 			field: `Organizations (line ${index + 1})`,
+			asOrganization: true,
 		});
 		const key = organizationKey(organizationUrl);
 		const earlier = seen.get(key);

@@ -15,6 +15,8 @@ export interface ConnectorSettingsOptions {
 	allowHttp?: boolean;
 	/** Number of tokens in the credential; AccessToken must be below it. */
 	tokenCount?: number;
+	/** The credential's organization or collection URLs, so a Server URL is split at its collection (any path). */
+	organizations?: readonly string[];
 	/** The node's Work Item Type, used when the AttributeMap has no System.WorkItemType. */
 	workItemType?: string;
 	/** Settings that must be filled in because a feature of the node needs them. */
@@ -308,6 +310,7 @@ function readLocation(
 			allowHttp: options.allowHttp,
 			requireProject: true,
 			field: 'URL',
+			organizations: options.organizations,
 		});
 		if (location.project === undefined) {
 			faults.push(new ConnectorError('urlNoProject', 'The URL names no project.', { field: 'URL' }));

@@ -43,7 +43,7 @@ export async function credentialOrganizations(
 			: splitOrganizationList(String(credentials.organizations ?? ''));
 	return urls.map((url) => ({
 		credentialType,
-		organizationUrl: parseAzureDevOpsUrl(url, { allowHttp, field: 'Organization URL' }).organizationUrl,
+		organizationUrl: parseAzureDevOpsUrl(url, { allowHttp, field: 'Organization URL', asOrganization: true }).organizationUrl,
 	}));
 }
 
@@ -70,11 +70,16 @@ export async function resolveTarget(
 	}
 	const credentials = await context.getCredentials(credentialType);
 	const allowHttp = credentials.allowHttp === true;
+	const organizations = await credentialOrganizations(context, credentialType);
 	if (mode === 'list' || mode === 'url' || /^https?:\/\//i.test(value)) {
-		const location = parseAzureDevOpsUrl(value, { allowHttp, requireProject: true, field: 'Project' });
+		const location = parseAzureDevOpsUrl(value, {
+			allowHttp,
+			requireProject: true,
+			field: 'Project',
+			organizations: organizations.map((organization) => organization.organizationUrl),
+		});
 		return { credentialType, organizationUrl: location.organizationUrl, project: location.project as string };
 	}
-	const organizations = await credentialOrganizations(context, credentialType);
 	if (organizations.length !== 1 && !(options.nameInFirstOrganization && organizations.length > 1)) {
 		throw new ConnectorError(
 			'projectNotChosen',

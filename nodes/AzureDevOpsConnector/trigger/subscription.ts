@@ -262,9 +262,18 @@ async function consumerAuthInputs(
 	} catch (error) {
 		throw failure(context, error);
 	}
-	return secret.kind === 'basicAuth'
-		? { inputs: { basicAuthUsername: secret.user, basicAuthPassword: secret.password } }
-		: { inputs: { httpHeaders: subscriptionHeaderLine(secret.name, secret.value) } };
+	if (secret.kind === 'basicAuth') return { inputs: { basicAuthUsername: secret.user, basicAuthPassword: secret.password } };
+	// The Web Hooks consumer's httpHeaders input takes `name:value` lines whose value has no white space (its input
+	// descriptor's validation pattern): refuse before sending, without repeating the value.
+	if (/\s/.test(secret.value.trim())) {
+		throw failure(
+			context,
+			new ConnectorError('subscriptionHeaderNotAccepted', `The value of header ${secret.name} contains white space.`, {
+				field: 'Service Hook Secret',
+			}),
+		);
+	}
+	return { inputs: { httpHeaders: subscriptionHeaderLine(secret.name, secret.value.trim()) } };
 }
 
 const PRIVATE_HOST =

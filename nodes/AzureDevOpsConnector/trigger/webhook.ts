@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { parseAzureDevOpsUrl } from '../connector/azureDevOpsUrl';
+import { projectOfProjectUrl } from '../connector/azureDevOpsUrl';
 import { checkDelivery, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
 import { parseDeliveryBody, parseServiceHookDelivery, splitTags, type ParsedDelivery } from '../connector/delivery';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
@@ -253,7 +253,7 @@ function projectNameOf(config: TriggerConfig): string | null {
 	if (value === '') return null;
 	if (!/^https?:\/\//i.test(value)) return value;
 	try {
-		return parseAzureDevOpsUrl(value, { allowHttp: true, requireProject: true }).project ?? null;
+		return projectOfProjectUrl(value, { allowHttp: true }) ?? null;
 	} catch {
 		return null;
 	}

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
-import { comments } from '../../transport';
+import { comments, isAzureDevOpsError, toNodeError, workItems, type WorkItem } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from './operationHelpers';
@@ -49,6 +49,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw operationError(this, new ConnectorError('commentEmpty', 'Comment is empty.', { field: 'Comment' }), itemIndex);
 	}
 	const format = this.getNodeParameter('format', itemIndex, 'html') === 'markdown' ? 'markdown' : 'html';
-	const comment = await comments.add(this, target, id, text, { format }, { itemIndex });
-	return [{ json: comment, pairedItem: { item: itemIndex } }];
+	try {
+		const comment = await comments.add(this, target, id, text, { format }, { itemIndex });
+		return [{ json: comment, pairedItem: { item: itemIndex } }];
+	} catch (error) {
+		if (!(format === 'html' && isAzureDevOpsError(error, 'apiVersionUnsupported'))) throw toNodeError(this.getNode(), error, itemIndex);
+	}
+	// Azure DevOps Server 2019 has no comments resource: its Discussion is written through System.History.
+	const updated = await workItems.update(this, target, id, [{ op: 'add', path: '/fields/System.History', value: text }], {}, { itemIndex });
+	return [{ json: discussionEntry(updated, text), pairedItem: { item: itemIndex } }];
+}
+
+/** A Discussion entry written through System.History, in the shape of a comment (it has no comment id). */
+function discussionEntry(workItem: WorkItem, text: string): IDataObject {
+	const fields = workItem.fields ?? {};
+	return {
+		workItemId: workItem.id,
+		id: null,
+		version: workItem.rev,
+		text,
+		format: 'html',
+		createdBy: fields['System.ChangedBy'] ?? null,
+		createdDate: fields['System.ChangedDate'] ?? null,
+		writtenAs: 'System.History',
+	};
 }

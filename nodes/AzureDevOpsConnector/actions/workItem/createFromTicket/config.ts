@@ -131,6 +131,7 @@ export class ConfigResolver {
 		return this.cached(key, async () => {
 			const credential = await this.credentialFacts();
 			const settings = parseConnectorSettings(input, {
+				organizations: credential.organizations.map((organization) => organization.organizationUrl),
 				allowHttp: credential.allowHttp,
 				tokenCount: credential.organizations.length,
 			});
