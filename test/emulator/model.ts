@@ -141,6 +141,7 @@ export interface Comment {
 	text: string;
 	createdBy: Identity;
 	createdDate: string;
+	modifiedDate?: string;
 	isDeleted: boolean;
 }
 
