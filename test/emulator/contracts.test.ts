@@ -1,6 +1,6 @@
 // The service's contracts, raw on the wire: paging (x-ms-continuationtoken, continuationToken + nextPage),
 // filters on lists, enums by name and by number, revisions and updates, the recycle bin, tags.
-import { startEmulator, FABRIKAM_TOKEN, type Emulator } from './index';
+import { startEmulator, EMULATOR_PROFILES, FABRIKAM_TOKEN, type Emulator } from './index';
 import { call } from './support';
 
 describe('The service\'s contracts', () => {
@@ -96,5 +96,43 @@ describe('The service\'s contracts', () => {
 		expect([del.status, del.text]).toEqual([200, '']);
 		expect((emu.getWorkItem(b)!.fields as Record<string, unknown>)['System.Tags']).toBeUndefined();
 		expect((await get('Fabrikam%20Fiber/_apis/wit/tags/hardware?api-version=7.1')).status).toBe(404);
+	});
+
+	it('Server 2019 comments: the older read-only resource, one comment per revision with History; adding one is not a route there', async () => {
+		const p = EMULATOR_PROFILES.find((x) => x.name === 'server2019')!;
+		const id = Number(emu.createWorkItem(p.project, 'Task', { 'System.Title': 'Old server' }, { organization: p.organization }).id);
+		emu.addComment(id, 'first', { organization: p.organization });
+		emu.updateWorkItem(id, { 'System.State': 'Active' }, { organization: p.organization });
+		emu.addComment(id, 'second', { organization: p.organization });
+		// azure-devops-node-api 15.x has no method for this resource (location 19335ae7…): raw HTTP.
+		const base = `${emu.profileUrl('server2019')}/Fabrikam%20Fiber/_apis/wit/workItems/${id}/comments`;
+		const list = await call('GET', `${base}?order=desc&api-version=5.0-preview.2`, { token: p.token });
+		expect(list.json).toMatchObject({ totalCount: 2, fromRevisionCount: 2, count: 2 });
+		expect((list.json.comments as Array<{ revision: number; text: string }>).map((c) => [c.revision, c.text])).toEqual([
+			[4, 'second'],
+			[2, 'first'],
+		]);
+		const one = await call('GET', `${base}/2?api-version=5.0-preview.2`, { token: p.token });
+		expect(one.json).toMatchObject({ revision: 2, text: 'first' });
+		const add = await call('POST', `${base}?api-version=5.0-preview.2`, { token: p.token, body: { text: 'x' } });
+		expect([add.status, add.json.typeKey]).toEqual([405, 'HttpException']);
+		expect(emu.specViolations().map((v) => v.kind)).toEqual(['unknown-path']);
+		emu.reset();
+	});
+
+	it('subscriptions: the list honours its filters; answers name the version they speak in Content-Type', async () => {
+		const projectId = emu.projects()[0].id;
+		emu.allowLocalhostConsumers = false;
+		for (const eventType of ['workitem.updated', 'workitem.created']) {
+			const res = await call('POST', `${org()}/_apis/hooks/subscriptions?api-version=7.1`, {
+				token: FABRIKAM_TOKEN,
+				body: { publisherId: 'tfs', eventType, resourceVersion: '1.0', consumerId: 'webHooks', consumerActionId: 'httpRequest', publisherInputs: { projectId }, consumerInputs: { url: 'https://desk.example/hook' } },
+			});
+			expect(res.headers['content-type']).toBe('application/json; charset=utf-8; api-version=7.1');
+		}
+		const filtered = await get('_apis/hooks/subscriptions?eventType=workitem.created&consumerId=webHooks&api-version=7.1');
+		expect((filtered.json.value as Array<{ eventType: string }>).map((x) => x.eventType)).toEqual(['workitem.created']);
+		expect((await get('_apis/hooks/subscriptions?publisherId=tfs&api-version=7.1')).json.count).toBe(2);
+		expect((await get('_apis/hooks/subscriptions?consumerId=slack&api-version=7.1')).json.count).toBe(0);
 	});
 });

@@ -95,6 +95,8 @@ export interface RequestRecord {
 	status?: number;
 	/** The operation of the API description the request matched. */
 	operationId?: string;
+	/** The api-version the request asked for (query or Accept header). */
+	apiVersion?: string;
 	outcome: 'answered' | 'dropped' | 'droppedAfterCommit';
 }
 
@@ -650,7 +652,8 @@ export class Emulator {
 			'ActivityId': stableGuid(`activity:${this.log.length}`),
 			...reply.headers,
 		};
-		if (payload) headers['Content-Type'] = 'application/json; charset=utf-8; api-version=7.1';
+		// The service names the version it answered in the Content-Type.
+		if (payload) headers['Content-Type'] = `application/json; charset=utf-8${record.apiVersion ? `; api-version=${record.apiVersion}` : ''}`;
 		const slow = faults.find((f) => f.spec.kind === 'slowBody')?.spec;
 		if (slow && slow.kind === 'slowBody' && payload) {
 			res.writeHead(reply.status, headers);
@@ -824,6 +827,7 @@ export class Emulator {
 			this.note(record, { operationId: op.operationId, kind: 'api-version-in-accept-header', message: `api-version ${version} sent in the Accept header, not the query the description names.` });
 		}
 		this.checkVersion(record, org, op, version);
+		record.apiVersion = version;
 		for (const p of op.parameters) {
 			if (p.in === 'query' && p.name !== 'api-version') {
 				const v = ctx.query.get(p.name);
@@ -1060,7 +1064,23 @@ export class Emulator {
 			}
 			case 'Comments_Get Comments Batch':
 				return new Reply(200, this.commentPage(ctx, this.liveItem(org, Number(params.workItemId))));
+			case 'Comments_Get Comments': {
+				// Server 2019 (5.0): the older, read-only comments resource, one comment per revision that set
+				// System.History (WorkItemComments / WorkItemComment definitions of the 5.0 description).
+				const wi = this.liveItem(org, Number(params.id));
+				let list = this.historyComments(orgUrl, wi).filter((c) => c.revision >= Number(query.get('fromRevision') ?? '1'));
+				const fromRevisionCount = list.length;
+				if ((query.get('order') ?? 'asc').toLowerCase() === 'desc') list = [...list].reverse();
+				const comments = list.slice(0, Number(query.get('$top') ?? '200'));
+				return new Reply(200, { totalCount: this.historyComments(orgUrl, wi).length, fromRevisionCount, count: comments.length, comments });
+			}
 			case 'Comments_Get Comment': {
+				if (params.revision !== undefined) {
+					const wi = this.liveItem(org, Number(params.id));
+					const c = this.historyComments(orgUrl, wi).find((x) => x.revision === Number(params.revision));
+					if (!c) throw witError404(`The comment at revision ${params.revision} of work item ${wi.id} does not exist.`, 'WorkItemCommentNotFoundException');
+					return new Reply(200, c);
+				}
 				const wi = this.liveItem(org, Number(params.workItemId));
 				const c = this.findComment(wi, params.commentId, bool('includeDeleted'));
 				return new Reply(200, this.commentView(orgUrl, wi, c));
@@ -1138,7 +1158,14 @@ export class Emulator {
 			case 'Subscriptions_Create':
 				return new Reply(200, this.createSubscription(ctx));
 			case 'Subscriptions_List': {
-				const value = [...org.subscriptions.values()].map((s) => subscriptionView(s, orgUrl));
+				// The list's filters (Subscriptions - List page): publisherId, eventType, consumerId, consumerActionId.
+				const filters = (['publisherId', 'eventType', 'consumerId', 'consumerActionId'] as const).flatMap((k) => {
+					const v = query.get(k);
+					return v ? [[k, v.toLowerCase()] as const] : [];
+				});
+				const value = [...org.subscriptions.values()]
+					.filter((s) => filters.every(([k, v]) => String(s[k]).toLowerCase() === v))
+					.map((s) => subscriptionView(s, orgUrl));
 				return new Reply(200, { count: value.length, value });
 			}
 			case 'Subscriptions_Get': {
@@ -1193,6 +1220,19 @@ export class Emulator {
 		}
 		result.url = url;
 		return result;
+	}
+
+	/** Comments as Server 2019 lists them: the revisions that set System.History. */
+	private historyComments(orgUrl: string, wi: WorkItemRecord): Array<{ revision: number; text: string; revisedBy: Record<string, unknown>; revisedDate: string; url: string }> {
+		return wi.revisions
+			.filter((r) => r.fields['System.History'] !== undefined)
+			.map((r) => ({
+				revision: r.rev,
+				text: String(r.fields['System.History']),
+				revisedBy: { ...this.identityRef(orgUrl, String(r.fields['System.ChangedBy'])), name: String(r.fields['System.ChangedBy']) },
+				revisedDate: String(r.fields['System.ChangedDate']),
+				url: `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments/${r.rev}`,
+			}));
 	}
 
 	private findComment(wi: WorkItemRecord, id: string, includeDeleted: boolean): Comment {
