@@ -1962,16 +1962,20 @@ export class Emulator {
 				return new Reply(204);
 			}
 			if (method === 'GET' && parts[0] === 'deliveries') return new Reply(200, this.dispatcher.deliveries());
-			if (method === 'GET' && parts[0] === 'workitems' && parts.length === 3) {
-				const item = this.getWorkItem(Number(parts[2]), parts[1]);
-				return item ? new Reply(200, item) : new Reply(404, { message: 'not found' });
-			}
-			if (method === 'POST' && parts[0] === 'workitems' && parts.length === 3) {
-				const b = (body ?? {}) as { fields?: Record<string, unknown>; by?: string; comment?: string };
-				const id = Number(parts[2]);
-				if (b.fields) this.updateWorkItem(id, b.fields, { organization: parts[1], by: b.by });
-				if (b.comment) this.addComment(id, b.comment, { organization: parts[1], by: b.by });
-				return new Reply(200, this.getWorkItem(id, parts[1]));
+			// /_emulator/workitems/{organization}/{id}; a collection key spans two segments (server2020/DefaultCollection).
+			if (parts[0] === 'workitems' && (parts.length === 3 || parts.length === 4)) {
+				const organization = parts.slice(1, -1).join('/');
+				const id = Number(parts.at(-1));
+				if (method === 'GET') {
+					const item = this.getWorkItem(id, organization);
+					return item ? new Reply(200, item) : new Reply(404, { message: 'not found' });
+				}
+				if (method === 'POST') {
+					const b = (body ?? {}) as { fields?: Record<string, unknown>; by?: string; comment?: string };
+					if (b.fields) this.updateWorkItem(id, b.fields, { organization, by: b.by });
+					if (b.comment) this.addComment(id, b.comment, { organization, by: b.by });
+					return new Reply(200, this.getWorkItem(id, organization));
+				}
 			}
 			return new Reply(404, { message: `Unknown emulator control endpoint ${method} ${path}` });
 		} catch (e) {
