@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'net';
 import {
 	AGILE_TYPES,
 	ApiError,
+	typeHasField,
 	applyPatch,
 	errors,
 	FIELD_NAMES,
@@ -1341,7 +1342,7 @@ export class Emulator {
 
 	private typeView(org: OrgState, orgUrl: string, project: Project, t: WorkItemTypeSeed): Record<string, unknown> {
 		const required = new Set(['System.Title', ...(t.requiredFields ?? [])]);
-		const fieldRefs = [...Object.keys(FIELD_NAMES), ...org.customFields];
+		const fieldRefs = [...Object.keys(FIELD_NAMES), ...org.customFields].filter((ref) => typeHasField(t, ref, org.customFields));
 		return {
 			name: t.name,
 			referenceName: `Microsoft.VSTS.WorkItemTypes.${t.name.replace(/\s+/g, '')}`,
@@ -1575,7 +1576,7 @@ export class Emulator {
 			relations: [],
 		};
 		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
-		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts) });
+		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts), type });
 		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
 			// The service allows a new item only in its type's initial state.
 			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
@@ -1612,8 +1613,8 @@ export class Emulator {
 		const current = wi.revisions.at(-1)!;
 		const withoutHistory = { ...current, fields: { ...current.fields } };
 		delete withoutHistory.fields['System.History'];
-		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts) });
 		const type = this.findType(org, String(current.fields['System.WorkItemType']));
+		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts), type });
 		const project = this.projectOf(org, wi);
 		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
 		this.checkTransition(type, String(current.fields['System.State']), String(patched.fields['System.State']), !!opts.bypassRules);
