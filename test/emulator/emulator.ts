@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'net';
 import {
 	AGILE_TYPES,
 	ApiError,
+	typeHasField,
 	applyPatch,
 	errors,
 	FIELD_NAMES,
@@ -95,6 +96,8 @@ export interface RequestRecord {
 	status?: number;
 	/** The operation of the API description the request matched. */
 	operationId?: string;
+	/** The api-version the request asked for (query or Accept header). */
+	apiVersion?: string;
 	outcome: 'answered' | 'dropped' | 'droppedAfterCommit';
 }
 
@@ -185,6 +188,31 @@ const RESOURCE_AREAS = [
 	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
 ];
 const VSS = 'Microsoft.VisualStudio.Services.WebApi';
+/**
+ * The numbers of the service's enums (the C# values behind the names the descriptions list, as Microsoft's
+ * generated clients carry them, e.g. azure-devops-node-api interfaces/WorkItemTrackingInterfaces): the service
+ * binds an enum from its name or its number, and Microsoft's client sends numbers.
+ */
+const ENUM_NUMBERS: Array<{ names: string[]; numbers: Record<string, string> }> = [
+	{ names: ['none', 'relations', 'fields', 'links', 'all'], numbers: { 0: 'none', 1: 'relations', 2: 'fields', 3: 'links', 4: 'all' } },
+	{ names: ['fail', 'omit'], numbers: { 1: 'fail', 2: 'omit' } },
+	{ names: ['asc', 'desc'], numbers: { 1: 'asc', 2: 'desc' } },
+	{ names: ['none', 'reactions', 'renderedText', 'renderedTextOnly', 'all'], numbers: { 0: 'none', 1: 'reactions', 8: 'renderedText', 16: 'renderedTextOnly', '-17': 'all' } },
+	{ names: ['none', 'extensionFields', 'includeDeleted'], numbers: { 0: 'none', 1: 'extensionFields', 2: 'includeDeleted' } },
+	{ names: ['none', 'wiql', 'clauses', 'all', 'minimal'], numbers: { 0: 'none', 1: 'wiql', 2: 'clauses', 3: 'all', 4: 'minimal' } },
+	{ names: ['none', 'allowedValues', 'dependentFields', 'all'], numbers: { 0: 'none', 1: 'allowedValues', 2: 'dependentFields', 3: 'all' } },
+];
+/** Parameters the descriptions leave untyped but the service binds to an enum (comments' sort order). */
+const UNTYPED_ENUMS: Record<string, string[]> = { order: ['asc', 'desc'] };
+
+/** The enum name for a value given by number; other values unchanged. */
+export function enumName(param: string, value: string, names?: string[]): string {
+	const list = names ?? UNTYPED_ENUMS[param];
+	if (!list || !/^-?\d+$/.test(value.trim())) return value;
+	const table = ENUM_NUMBERS.find((e) => e.names.length === list.length && e.names.every((n, i) => n.toLowerCase() === list[i].toLowerCase()));
+	return table?.numbers[value.trim()] ?? value;
+}
+
 /** Documented limits (each cited where it is enforced). */
 export const MAX_BATCH_IDS = 200;
 export const MAX_WIQL_LENGTH = 32768;
@@ -625,7 +653,8 @@ export class Emulator {
 			'ActivityId': stableGuid(`activity:${this.log.length}`),
 			...reply.headers,
 		};
-		if (payload) headers['Content-Type'] = 'application/json; charset=utf-8; api-version=7.1';
+		// The service names the version it answered in the Content-Type.
+		if (payload) headers['Content-Type'] = `application/json; charset=utf-8${record.apiVersion ? `; api-version=${record.apiVersion}` : ''}`;
 		const slow = faults.find((f) => f.spec.kind === 'slowBody')?.spec;
 		if (slow && slow.kind === 'slowBody' && payload) {
 			res.writeHead(reply.status, headers);
@@ -799,6 +828,7 @@ export class Emulator {
 			this.note(record, { operationId: op.operationId, kind: 'api-version-in-accept-header', message: `api-version ${version} sent in the Accept header, not the query the description names.` });
 		}
 		this.checkVersion(record, org, op, version);
+		record.apiVersion = version;
 		for (const p of op.parameters) {
 			if (p.in === 'query' && p.name !== 'api-version') {
 				const v = ctx.query.get(p.name);
@@ -810,7 +840,9 @@ export class Emulator {
 					if (p.required) this.note(record, { operationId: op.operationId, kind: 'description-over-requires', message: `${p.name} omitted; the service does not require it.` });
 					continue;
 				}
-				this.checkType(record, op, p.name, v, p.type, p.enum);
+				const named = enumName(p.name, v, p.enum);
+				if (named !== v) ctx.query.set(p.name, named);
+				this.checkType(record, op, p.name, named, p.type, p.enum);
 			} else if (p.in === 'path' && !['organization', 'collection', 'project', 'team'].includes(p.name)) {
 				const v = params[p.name];
 				if (v !== undefined) this.checkType(record, op, p.name, v, p.type, p.enum);
@@ -818,6 +850,10 @@ export class Emulator {
 				this.violate(record, { operationId: op.operationId, kind: 'missing-body', message: 'No request body', specRequires: 'a request body' });
 				throw errors.argument(`Value cannot be null.\r\nParameter name: ${p.name}`);
 			}
+		}
+		for (const name of Object.keys(UNTYPED_ENUMS)) {
+			const v = ctx.query.get(name);
+			if (v !== null) ctx.query.set(name, enumName(name, v));
 		}
 		if (Array.isArray(ctx.body) && ctx.body.some((o) => typeof (o as { op?: unknown })?.op === 'number')) {
 			this.note(record, { operationId: op.operationId, kind: 'numeric-patch-op', message: 'JSON Patch "op" sent as a number; the description says a string, the service accepts both.' });
@@ -934,8 +970,15 @@ export class Emulator {
 		const bool = (name: string) => (query.get(name) ?? '').toLowerCase() === 'true';
 		switch (op) {
 			case 'Projects_List': {
-				const value = org.projects.map((p) => this.projectView(orgUrl, p));
-				return new Reply(200, { count: value.length, value });
+				// $top (default 100), $skip, continuationToken and stateFilter as the Projects - List page describes;
+				// more to come is announced in the x-ms-continuationtoken header, which the client reads.
+				const state = (query.get('stateFilter') ?? 'wellFormed').toLowerCase();
+				const all = org.projects.filter(() => state === 'all' || state === 'wellformed');
+				const skip = Number(query.get('continuationToken') ?? query.get('$skip') ?? '0');
+				const top = Number(query.get('$top') ?? '100');
+				const value = all.slice(skip, skip + top).map((p) => this.projectView(orgUrl, p));
+				const headers: Record<string, string> = skip + top < all.length ? { 'x-ms-continuationtoken': String(skip + top) } : {};
+				return new Reply(200, { count: value.length, value }, headers);
 			}
 			case 'Projects_Get':
 				return new Reply(200, this.projectView(orgUrl, this.findProject(org, params.projectId)));
@@ -973,9 +1016,12 @@ export class Emulator {
 			case 'Work Items_List':
 				return new Reply(200, this.batch(org, orgUrl, query.get('ids') ?? '', query.get('fields'), query.get('$expand'), query.get('errorPolicy')));
 			case 'Work Items_Get Work Items Batch': {
-				const b = (ctx.body ?? {}) as { ids?: number[]; fields?: string[]; $expand?: string; errorPolicy?: string };
+				const b = (ctx.body ?? {}) as { ids?: number[]; fields?: string[]; $expand?: string | number; errorPolicy?: string | number };
 				if (!Array.isArray(b.ids)) throw errors.argument('The ids of the work items are required.');
-				return new Reply(200, this.batch(org, orgUrl, b.ids.join(','), b.fields?.join(',') ?? null, b.$expand ?? null, b.errorPolicy ?? null));
+				// Enums in the body bind by name or number, like the query string (Microsoft's client sends numbers).
+				const expand = b.$expand === undefined ? null : enumName('$expand', String(b.$expand), ['none', 'relations', 'fields', 'links', 'all']);
+				const policy = b.errorPolicy === undefined ? null : enumName('errorPolicy', String(b.errorPolicy), ['fail', 'omit']);
+				return new Reply(200, this.batch(org, orgUrl, b.ids.join(','), b.fields?.join(',') ?? null, expand, policy));
 			}
 			case 'Work Items_Update':
 				return new Reply(
@@ -1017,21 +1063,110 @@ export class Emulator {
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
 				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user));
 			}
-			case 'Comments_Get Comments Batch': {
+			case 'Comments_Get Comments Batch':
+				return new Reply(200, this.commentPage(ctx, this.liveItem(org, Number(params.workItemId))));
+			case 'Comments_Get Comments': {
+				// Server 2019 (5.0): the older, read-only comments resource, one comment per revision that set
+				// System.History (WorkItemComments / WorkItemComment definitions of the 5.0 description).
+				const wi = this.liveItem(org, Number(params.id));
+				let list = this.historyComments(orgUrl, wi).filter((c) => c.revision >= Number(query.get('fromRevision') ?? '1'));
+				const fromRevisionCount = list.length;
+				if ((query.get('order') ?? 'asc').toLowerCase() === 'desc') list = [...list].reverse();
+				const comments = list.slice(0, Number(query.get('$top') ?? '200'));
+				return new Reply(200, { totalCount: this.historyComments(orgUrl, wi).length, fromRevisionCount, count: comments.length, comments });
+			}
+			case 'Comments_Get Comment': {
+				if (params.revision !== undefined) {
+					const wi = this.liveItem(org, Number(params.id));
+					const c = this.historyComments(orgUrl, wi).find((x) => x.revision === Number(params.revision));
+					if (!c) throw witError404(`The comment at revision ${params.revision} of work item ${wi.id} does not exist.`, 'WorkItemCommentNotFoundException');
+					return new Reply(200, c);
+				}
 				const wi = this.liveItem(org, Number(params.workItemId));
-				const ids = query.get('ids')?.split(',').map(Number);
-				let list = wi.comments.filter((c) => !c.isDeleted && (!ids || ids.includes(c.commentId)));
-				list = (query.get('order') ?? 'desc').toLowerCase() === 'asc' ? list : [...list].reverse();
-				const top = Number(query.get('$top') ?? '200');
-				const comments = list.slice(0, top).map((c) => this.commentView(orgUrl, wi, c));
-				return new Reply(200, { totalCount: list.length, count: comments.length, comments });
+				const c = this.findComment(wi, params.commentId, bool('includeDeleted'));
+				return new Reply(200, this.commentView(orgUrl, wi, c));
+			}
+			case 'Comments_Update Comment':
+			case 'Comments_Update': {
+				const wi = this.liveItem(org, Number(params.workItemId));
+				const c = this.findComment(wi, params.commentId, false);
+				const text = (ctx.body as { text?: unknown } | undefined)?.text;
+				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
+				c.text = text;
+				c.version++;
+				c.modifiedDate = new Date().toISOString();
+				return new Reply(200, this.commentView(orgUrl, wi, c));
+			}
+			case 'Comments_Delete': {
+				// Recorded example (comments/DELETE__...json): 200 with the comment, now deleted.
+				const wi = this.liveItem(org, Number(params.workItemId));
+				const c = this.findComment(wi, params.commentId, false);
+				c.isDeleted = true;
+				c.version++;
+				c.modifiedDate = new Date().toISOString();
+				return new Reply(200, this.commentView(orgUrl, wi, c));
+			}
+			case 'Revisions_List': {
+				const wi = this.liveItem(org, Number(params.id));
+				const page = this.skipTop(query, wi.revisions);
+				const value = page.map((r) => this.workItemView(org, orgUrl, wi, r, query.get('$expand') ?? 'none'));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Revisions_Get': {
+				const wi = this.liveItem(org, Number(params.id));
+				const r = wi.revisions.find((x) => x.rev === Number(params.revisionNumber));
+				if (!r) throw witError404(`The revision ${params.revisionNumber} of work item ${wi.id} does not exist.`, 'WorkItemRevisionNotFoundException');
+				return new Reply(200, this.workItemView(org, orgUrl, wi, r, query.get('$expand') ?? 'none'));
+			}
+			case 'Updates_List': {
+				const wi = this.liveItem(org, Number(params.id));
+				const value = this.skipTop(query, wi.revisions).map((r) => this.updateView(orgUrl, wi, r));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Updates_Get': {
+				const wi = this.liveItem(org, Number(params.id));
+				const r = wi.revisions.find((x) => x.rev === Number(params.updateNumber));
+				if (!r) throw witError404(`The update ${params.updateNumber} of work item ${wi.id} does not exist.`, 'WorkItemRevisionNotFoundException');
+				return new Reply(200, this.updateView(orgUrl, wi, r));
+			}
+			case 'Recyclebin_Get Deleted Work Item Shallow References': {
+				const value = [...org.items.values()]
+					.filter((wi) => wi.deleted && (!ctx.project || wi.projectId === ctx.project.id))
+					.map((wi) => ({ id: wi.id, url: `${orgUrl}/_apis/wit/recycleBin/${wi.id}` }));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Tags_List': {
+				const value = this.tagsOf(org, orgUrl, ctx.project!);
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Tags_Get':
+				return new Reply(200, this.findTag(org, orgUrl, ctx.project!, params.tagIdOrName));
+			case 'Tags_Update': {
+				const tag = this.findTag(org, orgUrl, ctx.project!, params.tagIdOrName);
+				const name = (ctx.body as { name?: unknown } | undefined)?.name;
+				if (typeof name !== 'string' || !name.trim()) throw errors.argument('The tag name is required.');
+				this.retag(org, ctx.project!, String(tag.name), name.trim());
+				return new Reply(200, this.findTag(org, orgUrl, ctx.project!, name.trim()));
+			}
+			case 'Tags_Delete': {
+				// Deleting a tag removes it from every work item of the project (recorded example: 200, no body).
+				const tag = this.findTag(org, orgUrl, ctx.project!, params.tagIdOrName);
+				this.retag(org, ctx.project!, String(tag.name), undefined);
+				return new Reply(200);
 			}
 			case 'Wiql_Query By Wiql':
 				return new Reply(200, this.wiql(ctx));
 			case 'Subscriptions_Create':
 				return new Reply(200, this.createSubscription(ctx));
 			case 'Subscriptions_List': {
-				const value = [...org.subscriptions.values()].map((s) => subscriptionView(s, orgUrl));
+				// The list's filters (Subscriptions - List page): publisherId, eventType, consumerId, consumerActionId.
+				const filters = (['publisherId', 'eventType', 'consumerId', 'consumerActionId'] as const).flatMap((k) => {
+					const v = query.get(k);
+					return v ? [[k, v.toLowerCase()] as const] : [];
+				});
+				const value = [...org.subscriptions.values()]
+					.filter((s) => filters.every(([k, v]) => String(s[k]).toLowerCase() === v))
+					.map((s) => subscriptionView(s, orgUrl));
 				return new Reply(200, { count: value.length, value });
 			}
 			case 'Subscriptions_Get': {
@@ -1050,6 +1185,137 @@ export class Emulator {
 					'NotImplementedException',
 					'System.NotImplementedException, mscorlib',
 				);
+		}
+	}
+
+	// ---------------------------------------------------------------- paging, comments, updates, tags
+
+	private skipTop<T>(query: URLSearchParams, list: T[]): T[] {
+		const skip = Number(query.get('$skip') ?? '0');
+		const top = Number(query.get('$top') ?? '200');
+		return list.slice(skip, skip + top);
+	}
+
+	/**
+	 * One page of comments: $top (at most 200), then continuationToken and nextPage for the rest, as the
+	 * CommentList definition and the Comments - Get Comments page describe; order asc|desc (by number too).
+	 */
+	private commentPage(ctx: Ctx, wi: WorkItemRecord): Record<string, unknown> {
+		const { query, orgUrl } = ctx;
+		const ids = query.get('ids')?.split(',').map(Number);
+		const includeDeleted = (query.get('includeDeleted') ?? '').toLowerCase() === 'true';
+		let list = wi.comments.filter((c) => (includeDeleted || !c.isDeleted) && (!ids || ids.includes(c.commentId)));
+		list = (query.get('order') ?? 'desc').toLowerCase() === 'asc' ? list : [...list].reverse();
+		const top = Math.min(Number(query.get('$top') ?? '200'), 200);
+		const token = query.get('continuationToken');
+		const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) || 0 : 0;
+		const page = list.slice(start, start + top);
+		const url = `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments`;
+		const result: Record<string, unknown> = { totalCount: list.length, count: page.length, comments: page.map((c) => this.commentView(orgUrl, wi, c)) };
+		if (start + top < list.length) {
+			const next = Buffer.from(String(start + top)).toString('base64url');
+			result.continuationToken = next;
+			const q = new URLSearchParams(query);
+			q.set('continuationToken', next);
+			result.nextPage = `${url}?${q.toString()}`;
+		}
+		result.url = url;
+		return result;
+	}
+
+	/** Comments as Server 2019 lists them: the revisions that set System.History. */
+	private historyComments(orgUrl: string, wi: WorkItemRecord): Array<{ revision: number; text: string; revisedBy: Record<string, unknown>; revisedDate: string; url: string }> {
+		return wi.revisions
+			.filter((r) => r.fields['System.History'] !== undefined)
+			.map((r) => ({
+				revision: r.rev,
+				text: String(r.fields['System.History']),
+				revisedBy: { ...this.identityRef(orgUrl, String(r.fields['System.ChangedBy'])), name: String(r.fields['System.ChangedBy']) },
+				revisedDate: String(r.fields['System.ChangedDate']),
+				url: `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments/${r.rev}`,
+			}));
+	}
+
+	private findComment(wi: WorkItemRecord, id: string, includeDeleted: boolean): Comment {
+		const c = wi.comments.find((x) => x.commentId === Number(id) && (includeDeleted || !x.isDeleted));
+		if (!c) throw witError404(`The comment ${id} of work item ${wi.id} does not exist.`, 'WorkItemCommentNotFoundException');
+		return c;
+	}
+
+	/** A revision as an update: what changed from the revision before (WorkItemUpdate definition). */
+	private updateView(orgUrl: string, wi: WorkItemRecord, r: Revision): Record<string, unknown> {
+		const before = wi.revisions.find((x) => x.rev === r.rev - 1);
+		const fields: Record<string, unknown> = {};
+		for (const k of changedFieldNames(before?.fields ?? {}, r.fields)) {
+			const entry: Record<string, unknown> = {};
+			const show = (v: unknown) => (IDENTITY_FIELDS.has(k) && v !== undefined ? this.identityRef(orgUrl, String(v)) : v);
+			if (before && before.fields[k] !== undefined) entry.oldValue = show(before.fields[k]);
+			if (r.fields[k] !== undefined) entry.newValue = show(r.fields[k]);
+			fields[k] = entry;
+		}
+		const next = wi.revisions.find((x) => x.rev === r.rev + 1);
+		const url = `${orgUrl}/_apis/wit/workItems/${wi.id}/updates/${r.rev}`;
+		const view: Record<string, unknown> = {
+			id: r.rev,
+			workItemId: wi.id,
+			rev: r.rev,
+			revisedBy: this.identityRef(orgUrl, String(r.fields['System.ChangedBy'])),
+			revisedDate: next ? String(next.fields['System.ChangedDate']) : '9999-01-01T00:00:00Z',
+			fields,
+		};
+		const added = r.relations.filter((x) => !(before?.relations ?? []).some((p) => p.rel === x.rel && p.url === x.url));
+		const removed = (before?.relations ?? []).filter((p) => !r.relations.some((x) => p.rel === x.rel && p.url === x.url));
+		if (added.length || removed.length) view.relations = { ...(added.length ? { added } : {}), ...(removed.length ? { removed } : {}) };
+		view._links = { self: { href: url }, workItemUpdates: { href: `${orgUrl}/_apis/wit/workItems/${wi.id}/updates` }, parent: { href: `${orgUrl}/_apis/wit/workItems/${wi.id}` } };
+		view.url = url;
+		return view;
+	}
+
+	/** The project's tags: every tag on a live work item, with a stable id (WorkItemTagDefinition). */
+	private tagsOf(org: OrgState, orgUrl: string, project: Project): Array<Record<string, unknown>> {
+		const seen = new Map<string, Record<string, unknown>>();
+		for (const wi of org.items.values()) {
+			if (wi.deleted || wi.projectId !== project.id) continue;
+			const fields = wi.revisions.at(-1)!.fields;
+			for (const name of String(fields['System.Tags'] ?? '').split(';').map((t) => t.trim()).filter(Boolean)) {
+				const id = stableGuid(`tag:${org.name}:${project.id}:${name.toLowerCase()}`);
+				const changed = String(fields['System.ChangedDate']);
+				const known = seen.get(name.toLowerCase());
+				if (!known || String(known.lastUpdated) < changed) {
+					seen.set(name.toLowerCase(), { id, name: known ? known.name : name, url: `${orgUrl}/${project.id}/_apis/wit/tags/${id}`, lastUpdated: changed });
+				}
+			}
+		}
+		// lastUpdated came with 7.1: the 6.0 and 7.0 WorkItemTagDefinition has id, name and url only.
+		const withDate = this.defines(org, 'Tags_List', 'WorkItemTagDefinition', 'lastUpdated');
+		if (!withDate) for (const t of seen.values()) delete t.lastUpdated;
+		return [...seen.values()].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+	}
+
+	/** Whether the requested release's description gives a definition a property (fields that came later are left out). */
+	private defines(org: OrgState, operationId: string, definition: string, property: string): boolean {
+		const def = this.spec.find(org.release.book, operationId)?.definitions[definition] as { properties?: Record<string, unknown> } | undefined;
+		return !!def?.properties && property in def.properties;
+	}
+
+	private findTag(org: OrgState, orgUrl: string, project: Project, idOrName: string): Record<string, unknown> {
+		const key = idOrName.toLowerCase();
+		const tag = this.tagsOf(org, orgUrl, project).find((t) => String(t.id) === key || String(t.name).toLowerCase() === key);
+		if (!tag) throw witError404(`The tag '${idOrName}' does not exist in the project.`, 'WorkItemTagNotFoundException');
+		return tag;
+	}
+
+	/** Renames (or, with no new name, removes) a tag on every work item of the project, without a new revision. */
+	private retag(org: OrgState, project: Project, from: string, to: string | undefined): void {
+		for (const wi of org.items.values()) {
+			if (wi.projectId !== project.id) continue;
+			const fields = wi.revisions.at(-1)!.fields;
+			const tags = String(fields['System.Tags'] ?? '').split(';').map((t) => t.trim()).filter(Boolean);
+			if (!tags.some((t) => t.toLowerCase() === from.toLowerCase())) continue;
+			const next = tags.flatMap((t) => (t.toLowerCase() === from.toLowerCase() ? (to ? [to] : []) : [t]));
+			const unique = next.filter((t, i) => next.findIndex((u) => u.toLowerCase() === t.toLowerCase()) === i);
+			if (unique.length) fields['System.Tags'] = unique.join('; ');
+			else delete fields['System.Tags'];
 		}
 	}
 
@@ -1076,7 +1342,7 @@ export class Emulator {
 
 	private typeView(org: OrgState, orgUrl: string, project: Project, t: WorkItemTypeSeed): Record<string, unknown> {
 		const required = new Set(['System.Title', ...(t.requiredFields ?? [])]);
-		const fieldRefs = [...Object.keys(FIELD_NAMES), ...org.customFields];
+		const fieldRefs = [...Object.keys(FIELD_NAMES), ...org.customFields].filter((ref) => typeHasField(t, ref, org.customFields));
 		return {
 			name: t.name,
 			referenceName: `Microsoft.VSTS.WorkItemTypes.${t.name.replace(/\s+/g, '')}`,
@@ -1215,7 +1481,7 @@ export class Emulator {
 			createdBy: by,
 			createdDate: c.createdDate,
 			modifiedBy: by,
-			modifiedDate: c.createdDate,
+			modifiedDate: c.modifiedDate ?? c.createdDate,
 			isDeleted: c.isDeleted,
 			url: `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments/${c.commentId}`,
 		};
@@ -1311,7 +1577,7 @@ export class Emulator {
 			relations: [],
 		};
 		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
-		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts) });
+		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts), type });
 		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
 			// The service allows a new item only in its type's initial state.
 			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
@@ -1348,8 +1614,8 @@ export class Emulator {
 		const current = wi.revisions.at(-1)!;
 		const withoutHistory = { ...current, fields: { ...current.fields } };
 		delete withoutHistory.fields['System.History'];
-		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts) });
 		const type = this.findType(org, String(current.fields['System.WorkItemType']));
+		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts), type });
 		const project = this.projectOf(org, wi);
 		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
 		this.checkTransition(type, String(current.fields['System.State']), String(patched.fields['System.State']), !!opts.bypassRules);
@@ -1698,16 +1964,20 @@ export class Emulator {
 				return new Reply(204);
 			}
 			if (method === 'GET' && parts[0] === 'deliveries') return new Reply(200, this.dispatcher.deliveries());
-			if (method === 'GET' && parts[0] === 'workitems' && parts.length === 3) {
-				const item = this.getWorkItem(Number(parts[2]), parts[1]);
-				return item ? new Reply(200, item) : new Reply(404, { message: 'not found' });
-			}
-			if (method === 'POST' && parts[0] === 'workitems' && parts.length === 3) {
-				const b = (body ?? {}) as { fields?: Record<string, unknown>; by?: string; comment?: string };
-				const id = Number(parts[2]);
-				if (b.fields) this.updateWorkItem(id, b.fields, { organization: parts[1], by: b.by });
-				if (b.comment) this.addComment(id, b.comment, { organization: parts[1], by: b.by });
-				return new Reply(200, this.getWorkItem(id, parts[1]));
+			// /_emulator/workitems/{organization}/{id}; a collection key spans two segments (server2020/DefaultCollection).
+			if (parts[0] === 'workitems' && (parts.length === 3 || parts.length === 4)) {
+				const organization = parts.slice(1, -1).join('/');
+				const id = Number(parts.at(-1));
+				if (method === 'GET') {
+					const item = this.getWorkItem(id, organization);
+					return item ? new Reply(200, item) : new Reply(404, { message: 'not found' });
+				}
+				if (method === 'POST') {
+					const b = (body ?? {}) as { fields?: Record<string, unknown>; by?: string; comment?: string };
+					if (b.fields) this.updateWorkItem(id, b.fields, { organization, by: b.by });
+					if (b.comment) this.addComment(id, b.comment, { organization, by: b.by });
+					return new Reply(200, this.getWorkItem(id, organization));
+				}
 			}
 			return new Reply(404, { message: `Unknown emulator control endpoint ${method} ${path}` });
 		} catch (e) {
@@ -1785,6 +2055,11 @@ function reasonFor(state: string): string {
 function witError400(message: string, typeKey: string): ApiError {
 	const ns = 'Microsoft.TeamFoundation.WorkItemTracking.Server';
 	return new ApiError(400, message, typeKey, `${ns}.${typeKey}, ${ns}`, 0, 3200);
+}
+
+function witError404(message: string, typeKey: string): ApiError {
+	const ns = 'Microsoft.TeamFoundation.WorkItemTracking.Server';
+	return new ApiError(404, message, typeKey, `${ns}.${typeKey}, ${ns}`, 0, 3200);
 }
 
 function asApiError(e: unknown): ApiError {

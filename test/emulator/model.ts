@@ -103,7 +103,22 @@ export interface WorkItemTypeSeed {
 	color?: string;
 	/** Allowed transitions (On-premises XML process); absent: every transition, as inherited processes allow. */
 	transitions?: Record<string, string[]>;
+	/**
+	 * Fields of the type beyond the ones every type has (TYPE_COMMON_FIELDS) and the organization's custom fields;
+	 * absent: every field the organization knows.
+	 */
+	fields?: string[];
 }
+
+/** Fields every work item type of the Agile process has. */
+export const TYPE_COMMON_FIELDS = [
+	'System.Id', 'System.Rev', 'System.WorkItemType', 'System.State', 'System.Reason', 'System.AreaPath', 'System.IterationPath',
+	'System.TeamProject', 'System.Title', 'System.Description', 'System.AssignedTo', 'System.CreatedDate', 'System.CreatedBy',
+	'System.ChangedDate', 'System.ChangedBy', 'System.AuthorizedDate', 'System.AuthorizedAs', 'System.RevisedDate', 'System.Watermark',
+	'System.CommentCount', 'System.History', 'System.Tags', 'System.Parent', 'System.BoardColumn',
+	'Microsoft.VSTS.Common.Priority', 'Microsoft.VSTS.Common.StateChangeDate', 'Microsoft.VSTS.Common.ActivatedDate',
+	'Microsoft.VSTS.Common.ActivatedBy', 'Microsoft.VSTS.Common.ClosedDate', 'Microsoft.VSTS.Common.ClosedBy',
+];
 
 export interface ProjectSeed {
 	name: string;
@@ -141,6 +156,7 @@ export interface Comment {
 	text: string;
 	createdBy: Identity;
 	createdDate: string;
+	modifiedDate?: string;
 	isDeleted: boolean;
 }
 
@@ -152,12 +168,37 @@ export interface WorkItemRecord {
 	deleted?: { date: string; by: Identity };
 }
 
+const RESOLVED = ['Microsoft.VSTS.Common.ResolvedDate', 'Microsoft.VSTS.Common.ResolvedBy'];
+const WORK = ['Microsoft.VSTS.Common.Activity', 'Microsoft.VSTS.Scheduling.RemainingWork', 'Microsoft.VSTS.Scheduling.OriginalEstimate', 'Microsoft.VSTS.Scheduling.CompletedWork'];
+
+/** The Agile process's types with their states and type-specific fields (Agile process work item field reference). */
 export const AGILE_TYPES: WorkItemTypeSeed[] = [
-	{ name: 'Task', states: ['New', 'Active', 'Closed', 'Removed'], color: 'F2CB1D' },
-	{ name: 'Bug', states: ['New', 'Active', 'Resolved', 'Closed'], color: 'CC293D' },
-	{ name: 'User Story', states: ['New', 'Active', 'Resolved', 'Closed', 'Removed'], color: '009CCC' },
-	{ name: 'Epic', states: ['New', 'Active', 'Resolved', 'Closed', 'Removed'], color: 'FF7B00' },
+	{ name: 'Task', states: ['New', 'Active', 'Closed', 'Removed'], color: 'F2CB1D', fields: WORK },
+	{
+		name: 'Bug',
+		states: ['New', 'Active', 'Resolved', 'Closed'],
+		color: 'CC293D',
+		fields: [...RESOLVED, ...WORK, 'Microsoft.VSTS.TCM.ReproSteps', 'Microsoft.VSTS.TCM.SystemInfo', 'Microsoft.VSTS.Common.Severity', 'Microsoft.VSTS.Scheduling.StoryPoints'],
+	},
+	{
+		name: 'User Story',
+		states: ['New', 'Active', 'Resolved', 'Closed', 'Removed'],
+		color: '009CCC',
+		fields: [...RESOLVED, 'Microsoft.VSTS.Scheduling.StoryPoints', 'Microsoft.VSTS.Common.AcceptanceCriteria', 'Microsoft.VSTS.Common.ValueArea'],
+	},
+	{
+		name: 'Epic',
+		states: ['New', 'Active', 'Resolved', 'Closed', 'Removed'],
+		color: 'FF7B00',
+		fields: [...RESOLVED, 'Microsoft.VSTS.Common.ValueArea', 'Microsoft.VSTS.Scheduling.StartDate', 'Microsoft.VSTS.Scheduling.TargetDate'],
+	},
 ];
+
+/** Whether a (resolved) field reference belongs to a type: common, type-specific, or a custom field of the organization. */
+export function typeHasField(type: WorkItemTypeSeed, ref: string, custom: Set<string>): boolean {
+	if (!type.fields || custom.has(ref)) return true;
+	return TYPE_COMMON_FIELDS.includes(ref) || type.fields.includes(ref);
+}
 
 const STATE_CATEGORY: Record<string, string> = {
 	New: 'Proposed',
@@ -313,7 +354,7 @@ function normaliseTags(value: unknown): string {
 export function applyPatch(
 	current: Revision,
 	ops: unknown,
-	opts: { custom: Set<string>; bypassRules: boolean; isCreate: boolean; knownIdentity?: (text: string) => boolean },
+	opts: { custom: Set<string>; bypassRules: boolean; isCreate: boolean; knownIdentity?: (text: string) => boolean; type?: WorkItemTypeSeed },
 ): PatchResult {
 	if (!Array.isArray(ops) || ops.length === 0) throw errors.badPatch();
 	const fields: Record<string, unknown> = { ...current.fields };
@@ -352,7 +393,8 @@ export function applyPatch(
 		if (root === 'fields' && segments.length >= 2) {
 			const name = decodeURIComponent(segments.slice(1).join('/'));
 			const ref = resolveFieldName(name, opts.custom);
-			if (!ref) throw errors.unknownField(name);
+			// A field the organization knows but the type does not have is refused with the same words (TF51535).
+			if (!ref || (opts.type && !typeHasField(opts.type, ref, opts.custom))) throw errors.unknownField(name);
 			if (READ_ONLY.has(ref) && !(opts.bypassRules && BYPASS_WRITABLE.has(ref))) {
 				throw errors.rule(FIELD_NAMES[ref] ?? ref, ref, 'ReadOnly, InvalidNotOldValue');
 			}

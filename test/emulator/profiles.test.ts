@@ -103,6 +103,12 @@ describe('Emulator profiles: Services and one collection per Azure DevOps Server
 		expect(ok.status).toBe(200);
 	});
 
+	it('the control endpoints reach a collection by its two-segment key', async () => {
+		const id = Number(emu.createWorkItem('Fabrikam Fiber', 'Task', { 'System.Title': 'x' }, { organization: 'server2022/DefaultCollection' }).id);
+		const res = await call('POST', `${emu.url}/_emulator/workitems/server2022/DefaultCollection/${id}`, { body: { fields: { 'System.State': 'Active' } } });
+		expect([res.status, (res.json.fields as Record<string, unknown>)['System.State']]).toEqual([200, 'Active']);
+	});
+
 	it('a collection\'s token opens only that collection', async () => {
 		const res = await call('GET', `${emu.profileUrl('server2020')}/_apis/projects?api-version=6.0`, { token: servers[0].token });
 		expect(res.status).toBe(401);

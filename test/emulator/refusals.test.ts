@@ -78,6 +78,18 @@ describe('The service\'s refusals', () => {
 			refused(unknown, 400, 'WorkItemFieldInvalidException', 'TF51535: Cannot find field Custom.Nope.');
 		});
 
+		it('a field the organization knows but the type does not have is refused like an unknown one (TF51535)', async () => {
+			const id = newTask();
+			const repro = [{ op: 'add', path: '/fields/Microsoft.VSTS.TCM.ReproSteps', value: 'Turn it on' }];
+			refused(await patch(`wit/workitems/${id}?api-version=7.1`, repro), 400, 'WorkItemFieldInvalidException', 'TF51535: Cannot find field Microsoft.VSTS.TCM.ReproSteps.');
+			const bug = Number(emu.createWorkItem('Fabrikam Fiber', 'Bug', { 'System.Title': 'b' }).id);
+			expect((await patch(`wit/workitems/${bug}?api-version=7.1`, repro)).status).toBe(200);
+			const task = await call('GET', `${base()}/wit/workitemtypes/Task?api-version=7.1`, { token: FABRIKAM_TOKEN });
+			const refs = (task.json.fields as Array<{ referenceName: string }>).map((f) => f.referenceName);
+			expect(refs).toEqual(expect.arrayContaining(['Microsoft.VSTS.Scheduling.RemainingWork', 'Custom.TicketId']));
+			expect(refs).not.toContain('Microsoft.VSTS.TCM.ReproSteps');
+		});
+
 		it('a transition the process does not allow is refused; inherited processes allow every transition between states', async () => {
 			const id = newTask();
 			expect((await patch(`wit/workitems/${id}?api-version=7.1`, [{ op: 'add', path: '/fields/System.State', value: 'Closed' }])).status).toBe(200);
