@@ -6,6 +6,7 @@
 import { splitTags } from './delivery';
 import { ConnectorError } from './errors';
 import type { JsonPatchOperation } from './types';
+import { webLinkOrNull } from './webLink';
 
 export type TicketReferenceMode = 'tag' | 'field';
 
@@ -222,7 +223,10 @@ function ticketHyperlinks(relations: unknown): Array<{ id: string; url: string }
 		const text = comment.trim();
 		if (text.slice(0, lowerComment.length).toLowerCase() !== lowerComment) continue;
 		const id = text.slice(lowerComment.length).trim();
-		if (id !== '') links.push({ id, url: relation.url });
+		// Only a plain web link is one the connector could have written; any other (javascript:, data:, file:, ...)
+		// names no ticket and is never passed on.
+		const url = webLinkOrNull(relation.url);
+		if (id !== '' && url !== null) links.push({ id, url });
 	}
 	return links;
 }
@@ -241,26 +245,16 @@ function mergeTags(tags: readonly string[], added: string): string {
 
 function ticketUrl(value: unknown): string | null {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
-	const text = typeof value === 'string' ? value.trim() : '';
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(text);
-	} catch {
-		parsed = undefined;
-	}
-	if (
-		!parsed ||
-		(parsed.protocol !== 'https:' && parsed.protocol !== 'http:') ||
-		parsed.username !== '' ||
-		parsed.password !== ''
-	) {
+	// The same rule as for reading back: what the trigger would refuse to pass on is never written.
+	const url = webLinkOrNull(value);
+	if (url === null) {
 		throw new ConnectorError(
 			'ticketUrlInvalid',
 			typeof value === 'string' ? 'The ticket URL is not a plain http(s) address.' : `The ticket URL is ${typeof value}.`,
 			{ field: 'Ticket URL' },
 		);
 	}
-	return text;
+	return url;
 }
 
 /** Field paths are case-insensitive in Azure DevOps; the last operation on a path is the one that counts. */

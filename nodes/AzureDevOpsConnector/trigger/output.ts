@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ParsedDelivery } from '../connector/delivery';
 import type { TicketReference } from '../connector/ticketReference';
+import { webLinkOrNull } from '../connector/webLink';
 
 export interface TicketOutput {
 	/** The ticket the work item was created from, or null. */
@@ -55,7 +56,8 @@ export function buildOutputItem(
 
 /** The ticket part of the output from what readTicketReference found. */
 export function ticketOutput(reference: TicketReference, state: string | null, reason?: string): TicketOutput {
-	const ticket: TicketOutput = { id: reference.id, state, url: reference.url, source: reference.source };
+	// Only a plain http(s) link is ever emitted as the ticket's address (issue 15).
+	const ticket: TicketOutput = { id: reference.id, state, url: webLinkOrNull(reference.url), source: reference.source };
 	if (reference.id === null && reason) ticket.reason = reason;
 	return ticket;
 }
