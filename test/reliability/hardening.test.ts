@@ -3,8 +3,18 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
+import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
+import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi.credentials';
+import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
+import { parseAzureDevOpsUrl } from '../../nodes/AzureDevOpsConnector/connector/azureDevOpsUrl';
+import { ConnectorError, ConnectorErrors } from '../../nodes/AzureDevOpsConnector/connector/errors';
+import { parseOrganizationTokens } from '../../nodes/AzureDevOpsConnector/connector/organizationTokens';
+import { parseConnectorSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
+import type { Emulator } from '../emulator';
+import { runNode, testCredential, type RunResult } from '../support/n8n';
+import { createFromTicket, seedSettings, ticket } from '../nodes/create-from-ticket.support';
 import { basicAuth, deliver, emitted, sample, triggerRig, type TriggerRig } from '../nodes/trigger.support';
-import { CANARY_HOOK_BASIC, LeakScanner, ReliabilityCounts, SEED, fcOptions } from './support';
+import { ALL_CANARIES, CANARY_HOOK_BASIC, CANARY_PAT, CANARY_PAT_CONTOSO, LeakScanner, ReliabilityCounts, SEED, canaryEmulator, fcOptions } from './support';
 
 const HOOK_USER = 'azure-devops';
 const AUTH = { authorization: basicAuth(HOOK_USER, CANARY_HOOK_BASIC) };
@@ -20,10 +30,20 @@ const MANUAL = {
 	endState: 'Return from DevOps',
 };
 
-const counts = new ReliabilityCounts('hardening');
-const scanner = new LeakScanner();
+/** The password a user left in a URL: it must never be repeated by a message, an output or a log line. */
+const CANARY_IN_URL = 'rlbcanary7url5e1d9c3b7a2f4e6d8c0b';
 
-afterAll(() => {
+const counts = new ReliabilityCounts('hardening');
+const scanner = new LeakScanner([...ALL_CANARIES, CANARY_IN_URL]);
+let emu: Emulator;
+
+beforeAll(async () => {
+	emu = await canaryEmulator({ seed: SEED });
+});
+
+afterAll(async () => {
+	await emu.stop();
+	counts.set('stringsScanned', scanner.stringsScanned);
 	counts.set('leaks', scanner.leaks.length);
 	counts.report();
 });
@@ -145,6 +165,143 @@ describe('class 3: only web links leave the trigger as ticket.url', () => {
 			expect({ url, out, plain: isPlainWebLink(String(out)) }).toEqual({ url, out, plain: true });
 		}
 		counts.add('randomLinksEmitted', emittedLinks);
+	});
+});
+
+describe('class 6: a URL carrying a user name or password is refused without repeating it, parseable or not', () => {
+	const S = CANARY_IN_URL;
+	/** Forms whose authority carries user info (plainly, encoded, behind backslashes): refused with AZDC-1090. */
+	const WITH_USER_INFO = [
+		`https://user:${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://:${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`HTTPS://USER:${S}@DEV.AZURE.COM/fabrikam/Service%20Desk`,
+		`  https://user:${S}@dev.azure.com/fabrikam/Service%20Desk  `,
+		`user:${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`//user:${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`https:\\\\user:${S}@dev.azure.com\\fabrikam\\Service Desk`,
+		`https://user:${S}@dev.azure.com\\fabrikam\\Service Desk`,
+		`https:/user:${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://user:${S}@@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://user:${S}@dev.azure.com:99999/fabrikam/Service%20Desk`,
+		`https://user:${S}@dev azure com/fabrikam/Service%20Desk`,
+		`https://user:${S}@[::1/fabrikam/Service%20Desk`,
+		`https://user:${S}%00@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://user:${S}\n@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://user%3A${S}%40dev.azure.com/fabrikam/Service%20Desk`,
+		`https://user:${S}%40dev.azure.com/fabrikam/Service%20Desk`,
+		`https%3A%2F%2Fuser%3A${S}%40dev.azure.com%2Ffabrikam`,
+		`http://user:${S}@127.0.0.1:1/fabrikam/Service%20Desk`,
+		`ftp://user:${S}@dev.azure.com/fabrikam/Service%20Desk`,
+		`https://user:${S}@tfs.contoso.local/tfs/DefaultCollection/Service%20Desk`,
+		`https://user:${S}@fabrikam.visualstudio.com/Service%20Desk`,
+	];
+	/** Secrets elsewhere in a URL that is refused for another reason: the message must not quote them either. */
+	const ELSEWHERE = [
+		`https://user:${S}/dev.azure.com/fabrikam/Service%20Desk`,
+		`https://dev.azure.com/fabrikam?pat=${S}`,
+		`https://dev.azure.com/_apis?pat=${S}`,
+		`https://dev.azure.com/fabrikam/Service%20Desk\\..\\%ZZ?pat=${S}`,
+		`http://dev.azure.com/fabrikam/Service%20Desk#${S}`,
+		`mailto:${S}@dev.azure.com`,
+		`https://dev.azure.com/fabrikam%2F${S}/Service%20Desk`,
+	];
+	const ALL = [...WITH_USER_INFO, ...ELSEWHERE];
+
+	function refusal(fn: () => unknown): { codes: string[]; error: unknown } {
+		try {
+			fn();
+		} catch (error) {
+			counts.add('urlsRefused');
+			scanner.scan('url refusal', error);
+			if (error instanceof ConnectorErrors) return { codes: error.errors.map((fault) => fault.code), error };
+			if (error instanceof ConnectorError) return { codes: [error.code], error };
+			return { codes: ['not coded'], error };
+		}
+		return { codes: [], error: undefined };
+	}
+
+	it.each(WITH_USER_INFO.map((url) => [JSON.stringify(url), url]))('%s: AZDC-1090 in settings, parameters and credentials, nothing repeated', (_label, url) => {
+		const before = scanner.leaks.length;
+		counts.add('urlsTried');
+		expect(refusal(() => parseAzureDevOpsUrl(url, { requireProject: true, field: 'Project' })).codes).toEqual(['AZDC-1090']);
+		expect(refusal(() => parseAzureDevOpsUrl(url, { allowHttp: true, field: 'Organization URL' })).codes).toEqual(['AZDC-1090']);
+		expect(refusal(() => parseConnectorSettings(seedSettings(url), { allowHttp: true })).codes).toEqual(['AZDC-1090']);
+		// A credential's organization list is split at line breaks: a URL broken over two lines is two URLs for one token.
+		const listed = url.includes('\n') ? 'AZDC-4002' : 'AZDC-1090';
+		expect(refusal(() => parseOrganizationTokens(url, CANARY_PAT, { allowHttp: true })).codes).toEqual([listed]);
+		expect(refusal(() => parseOrganizationTokens(`${emu.orgUrl('contoso')}\n${url}`, `${CANARY_PAT_CONTOSO},${CANARY_PAT}`, { allowHttp: true })).codes).toEqual([listed]);
+		expect(scanner.leaks.slice(before)).toEqual([]);
+	});
+
+	it.each(ELSEWHERE.map((url) => [JSON.stringify(url), url]))('%s: refused with a code, nothing repeated', (_label, url) => {
+		const before = scanner.leaks.length;
+		counts.add('urlsTried');
+		for (const outcome of [
+			refusal(() => parseAzureDevOpsUrl(url, { requireProject: true, field: 'Project' })),
+			refusal(() => parseConnectorSettings(seedSettings(url))),
+		]) {
+			expect(outcome.codes.length).toBeGreaterThan(0);
+			expect(outcome.codes.every((code) => /^AZDC-\d{4}$/.test(code))).toBe(true);
+		}
+		expect(scanner.leaks.slice(before)).toEqual([]);
+	});
+
+	/** Scans a run's items and error (message, description, context); the parameters the user typed are not an echo. */
+	function scanRun(where: string, run: RunResult & { items?: unknown }): void {
+		counts.add('runsScanned');
+		scanner.scan(`${where}: output`, run.items);
+		for (const runs of Object.values(run.runData)) {
+			for (const taskData of runs) {
+				const error = taskData.error;
+				scanner.scan(`${where}: node error`, { message: error?.message, description: error?.description, context: error?.context });
+			}
+		}
+	}
+
+	it('through the nodes: Connector Settings URL, a project URL parameter, the Organization URL of both credentials', async () => {
+		const before = scanner.leaks.length;
+		const credentials = { azureDevOpsApi: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } };
+		const type = 'n8n-nodes-azure-devops-connector.azureDevOpsConnector';
+		for (const url of ALL) {
+			const settings = await createFromTicket(emu, { tickets: [ticket(1)], parameters: { connectorSettings: seedSettings(url) }, credentials, continueOnFail: true });
+			scanRun('settings URL', settings);
+			expect(String(settings.items[0].json.code)).toMatch(/^AZDC-\d{4}$/);
+			// As an expression: n8n's own check of the field's pattern (which repeats nothing) would stop the run first.
+			const get = await runNode({
+				type,
+				nodeTypes: { [type]: new AzureDevOpsConnector() },
+				credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi()],
+				credentials: credentials as never,
+				parameters: { authentication: 'azureDevOpsApi', resource: 'workItem', operation: 'get', project: { __rl: true, mode: 'url', value: `={{ ${JSON.stringify(url)} }}` }, workItem: { __rl: true, mode: 'id', value: '1' } },
+				continueOnFail: true,
+			});
+			scanRun('project URL', get);
+			expect(String(get.items[0].json.code ?? get.items[0].json.error)).toMatch(/AZDC-\d{4}/);
+			for (const [credentialType, data] of [
+				['azureDevOpsApi', { organizationUrl: url, accessToken: CANARY_PAT, allowHttp: true }],
+				['azureDevOpsMultiOrgApi', { organizations: `${emu.orgUrl('contoso')}\n${url}`, accessTokens: `${CANARY_PAT_CONTOSO},${CANARY_PAT}`, allowHttp: true }],
+			] as const) {
+				const run = await runNode({
+					type,
+					nodeTypes: { [type]: new AzureDevOpsConnector() },
+					credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi()],
+					credentials: { [credentialType]: data } as never,
+					parameters: { authentication: credentialType, resource: 'workItem', operation: 'get', project: { __rl: true, mode: 'url', value: `${emu.orgUrl('fabrikam')}/Service%20Desk` }, workItem: { __rl: true, mode: 'id', value: '1' } },
+					continueOnFail: true,
+				});
+				scanRun(`${credentialType} Organization URL`, run);
+				expect(run.items[0].json.error ?? run.items[0].json.code).toBeDefined();
+				const tested = await testCredential({ type: credentialType, data, credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi()], nodeTypes: { [type]: new AzureDevOpsConnector() } });
+				counts.add('credentialTests');
+				scanner.scan(`${credentialType} credential test`, tested);
+				expect(tested.status).toBe('Error');
+			}
+		}
+		// Nothing carrying the URL's password went out either (the multi-organization credential test still tries the
+		// organizations it can read).
+		scanner.scan('requests sent', emu.requests());
+		expect(scanner.leaks.slice(before)).toEqual([]);
 	});
 });
 

@@ -41,25 +41,22 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		throw new ConnectorError('urlUnparseable', `The URL must be text, not ${describeType(raw)}.`, { field });
 	}
 	const text = raw.trim();
+	// Checked on the text before any parsing, so that a URL that does not parse is refused for its credentials too.
+	if (urlCarriesUserInfo(text)) throw credentialsInUrl(field);
 	const url = toUrl(text, field);
-
-	if (url.username !== '' || url.password !== '') {
-		throw new ConnectorError(
-			'urlUnparseable',
-			'The URL contains a user name or password before the host; the token is sent separately, never in the URL.',
-			{ field, fix: 'Remove the "name@" or "name:password@" part from the URL.' },
-		);
-	}
+	if (url.username !== '' || url.password !== '') throw credentialsInUrl(field);
+	// From here on a message names the URL by its scheme and host only: its path, query or fragment may hold a secret.
+	const shown = `"${url.protocol}//${url.host}${url.pathname.length > 1 || url.search || url.hash ? '/…' : ''}"`;
 	const host = normaliseHost(url.hostname);
 	if (url.protocol === 'http:') {
 		if (!(options.allowHttp && LOOPBACK_HOSTS.has(host))) {
-			throw new ConnectorError('urlNotHttps', `"${text}" uses http.`, { field });
+			throw new ConnectorError('urlNotHttps', `${shown} uses http.`, { field });
 		}
 	} else if (url.protocol !== 'https:') {
-		throw new ConnectorError('urlUnparseable', `"${text}" is not an http(s) URL.`, { field });
+		throw new ConnectorError('urlUnparseable', `${shown} is not an http(s) URL.`, { field });
 	}
 
-	const segments = decodeSegments(url.pathname, field, text);
+	const segments = decodeSegments(url.pathname, field, shown);
 	const port = url.port ? `:${url.port}` : '';
 
 	let hosting: Hosting;
@@ -72,7 +69,7 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		organization = segments[0];
 		rest = segments.slice(1);
 		if (!organization || organization.startsWith('_')) {
-			throw new ConnectorError('urlUnparseable', `"${text}" names no organization.`, {
+			throw new ConnectorError('urlUnparseable', `${shown} names no organization.`, {
 				field,
 				fix: 'Use https://dev.azure.com/{organization}/{project}.',
 			});
@@ -92,7 +89,7 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		organization = segments[collectionAt];
 		rest = segments.slice(collectionAt + 1);
 		if (!organization || organization.startsWith('_')) {
-			throw new ConnectorError('urlUnparseable', `"${text}" names no collection.`, {
+			throw new ConnectorError('urlUnparseable', `${shown} names no collection.`, {
 				field,
 				fix: 'Use https://{server}/tfs/{collection}/{project} (Azure DevOps Server) or https://dev.azure.com/{organization}/{project}.',
 			});
@@ -104,11 +101,41 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 	const projectSegment = rest[0];
 	const project = projectSegment && !projectSegment.startsWith('_') ? projectSegment : undefined;
 	if (options.requireProject && !project) {
-		throw new ConnectorError('urlNoProject', `"${text}" names the organization but no project.`, { field });
+		throw new ConnectorError('urlNoProject', `${shown} names the organization but no project.`, { field });
 	}
 	return project === undefined
 		? { organizationUrl, organization, hosting }
 		: { organizationUrl, organization, project, hosting };
+}
+
+/**
+ * True when a URL, whether or not it parses, carries user info ("name@" or "name:password@") before its host: looked
+ * for after dropping what URL parsers drop (tabs and line breaks), after up to three rounds of percent-decoding, with
+ * any mix of slashes and backslashes after the scheme, and without a scheme at all. Linear in the text.
+ */
+export function urlCarriesUserInfo(raw: string): boolean {
+	let text = raw.replace(/[\t\n\r]/g, '');
+	for (let round = 0; ; round++) {
+		if (authorityOf(text).includes('@')) return true;
+		if (round === 3 || !/%[0-9A-Fa-f]{2}/.test(text)) return false;
+		text = text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+	}
+}
+
+/** The part of a URL-like text between the scheme's slashes (any number, either kind) and the path, query or fragment. */
+function authorityOf(text: string): string {
+	const start = /^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?[\\/]*/.exec(text)?.[0].length ?? 0;
+	const rest = text.slice(start);
+	const end = rest.search(/[\\/?#]/);
+	return end === -1 ? rest : rest.slice(0, end);
+}
+
+function credentialsInUrl(field: string): ConnectorError {
+	return new ConnectorError(
+		'urlCredentials',
+		'The URL contains a user name or password before the host; it is not repeated here, and nothing was sent.',
+		{ field },
+	);
 }
 
 /** The canonical, case-insensitive identity of an organization URL, for comparing and keying tokens. */
@@ -165,7 +192,13 @@ function toUrl(text: string, field: string): URL {
 	// Users paste "dev.azure.com/org/project" without the scheme; https is the only scheme Azure DevOps serves.
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
 	const url = tryParseUrl(withScheme);
-	if (!url) throw new ConnectorError('urlUnparseable', `"${text}" is not a valid URL.`, { field });
+	// Not quoted: a text that does not parse cannot be told apart from one that carries a secret somewhere.
+	if (!url) {
+		const hint = /\s/.test(text) ? ' (it contains a space)' : '';
+		throw new ConnectorError('urlUnparseable', `The URL (${text.length} characters) is not a valid URL${hint}.`, {
+			field,
+		});
+	}
 	return url;
 }
 
@@ -177,10 +210,10 @@ function tryParseUrl(text: string): URL | undefined {
 	}
 }
 
-function decodeSegments(pathname: string, field: string, text: string): string[] {
+function decodeSegments(pathname: string, field: string, shown: string): string[] {
 	const segments = trySplitDecoded(pathname);
 	if (!segments) {
-		throw new ConnectorError('urlUnparseable', `"${text}" has a path that cannot be decoded.`, { field });
+		throw new ConnectorError('urlUnparseable', `${shown} has a path that cannot be decoded.`, { field });
 	}
 	return segments.map((segment) => segment.trim());
 }

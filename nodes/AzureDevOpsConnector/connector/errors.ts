@@ -131,6 +131,13 @@ export const ERROR_CATALOGUE = {
 		fix: 'Correct the AttributeMap at the line and column given (counted inside the AttributeMap text), or give AttributeMap as an object instead of a string.',
 	},
 
+	// 1090-1099: issue 15 (security hardening)
+	urlCredentials: {
+		code: 'AZDC-1090',
+		title: 'The URL contains a user name or password',
+		fix: 'Remove the "name:password@" part before the host: the token belongs in the credential, never in a URL. If a real password was in it, treat it as exposed and change it.',
+	},
+
 	// 1060-1069: ticket reference and state map
 	ticketIdEmpty: {
 		code: 'AZDC-1060',
