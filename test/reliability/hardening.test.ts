@@ -12,7 +12,7 @@ import { parseOrganizationTokens } from '../../nodes/AzureDevOpsConnector/connec
 import { parseConnectorSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
 import type { Emulator } from '../emulator';
 import { runNode, testCredential, type RunResult } from '../support/n8n';
-import { createFromTicket, seedSettings, ticket } from '../nodes/create-from-ticket.support';
+import { createFromTicket, createRequests, seedSettings, serviceDeskUrl, ticket } from '../nodes/create-from-ticket.support';
 import { basicAuth, deliver, emitted, sample, triggerRig, type TriggerRig } from '../nodes/trigger.support';
 import { ALL_CANARIES, CANARY_HOOK_BASIC, CANARY_PAT, CANARY_PAT_CONTOSO, LeakScanner, ReliabilityCounts, SEED, canaryEmulator, fcOptions } from './support';
 
@@ -302,6 +302,105 @@ describe('class 6: a URL carrying a user name or password is refused without rep
 		// organizations it can read).
 		scanner.scan('requests sent', emu.requests());
 		expect(scanner.leaks.slice(before)).toEqual([]);
+	});
+});
+
+describe('class 1: ticket text cannot make a work item claim another ticket', () => {
+	const credentials = () => ({ azureDevOpsApi: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } });
+	/** The requester controls Category; the administrator renders it into the tags, as many do for triage. */
+	const settings = () =>
+		seedSettings(serviceDeskUrl(emu), {
+			AttributeMap: { 'System.Title': '[$TicketTitle$]', 'System.Tags': 'Service desk; [$Category$]', 'System.WorkItemType': 'Task' },
+		});
+	/** Category texts that look like a reference to ticket 999 (or several): each must be kept off the work item. */
+	const FOREIGN = [
+		'Ticket:999',
+		' ticket: 999 ',
+		'TICKET:999',
+		'Ticket:999;Ticket:1000',
+		'VIP; Ticket:999 ;Printer',
+		'Ticket:\u00a0999',
+		';;Ticket:999;;',
+	];
+	let rig: TriggerRig;
+
+	beforeAll(async () => {
+		rig = await triggerRig(undefined, { parameters: MANUAL, credentials: HOOK_CREDENTIALS });
+	});
+	afterAll(async () => {
+		await rig.close();
+	});
+
+	const tagsOf = (id: number): string[] =>
+		String((emu.getWorkItem(id) as { fields: IDataObject }).fields['System.Tags'] ?? '')
+			.split(';')
+			.map((tag) => tag.trim())
+			.filter((tag) => tag !== '');
+	const references = (tags: string[]): string[] => tags.filter((tag) => /^ticket:/i.test(tag));
+
+	it('Create From Ticket writes exactly one reference, its own, and says with AZDC-1092 what it left out', async () => {
+		emu.reset();
+		const tickets = FOREIGN.map((category, index) => ticket(500 + index, { Category: category }));
+		const run = await createFromTicket(emu, { tickets, parameters: { connectorSettings: settings() }, credentials: credentials(), continueOnFail: true });
+		scanner.scan('create', run.items);
+		counts.add('ticketsTried', tickets.length);
+		expect(run.items.map((item) => item.json.error)).toEqual(tickets.map(() => undefined));
+		for (const [index, item] of run.items.entries()) {
+			const tags = tagsOf(item.json.id as number);
+			counts.add('referencesChecked');
+			expect({ category: FOREIGN[index], references: references(tags) }).toEqual({ category: FOREIGN[index], references: [`Ticket:${500 + index}`] });
+			expect(tags).toContain('Service desk');
+			expect(String(item.json.warnings)).toMatch(/AZDC-1092/);
+		}
+		// The ticket's own reference in the text is no conflict: kept once, no warning.
+		const own = await createFromTicket(emu, { tickets: [ticket(600, { Category: 'ticket:600' })], parameters: { connectorSettings: settings() }, credentials: credentials() });
+		expect(references(tagsOf(own.items[0].json.id as number))).toHaveLength(1);
+		expect(own.items[0].json.warnings).toBeUndefined();
+	});
+
+	it('the trigger reads such a work item as its own ticket, never as ticket 999', async () => {
+		for (const category of FOREIGN) {
+			emu.reset();
+			const run = await createFromTicket(emu, { tickets: [ticket(700, { Category: category })], parameters: { connectorSettings: settings() }, credentials: credentials() });
+			const stored = emu.getWorkItem(run.items[0].json.id as number) as { fields: IDataObject; relations?: IDataObject[] };
+			const item = emitted(await deliver(rig, updateWith(String(stored.fields['System.Tags']), stored.relations), AUTH));
+			scanner.scan('trigger', item);
+			counts.add('deliveriesTried');
+			expect(item.ticket).toMatchObject({ id: '700', source: 'tag' });
+		}
+	});
+
+	it('a work item already carrying two different references is ambiguous to the trigger: coded AZDC-1091, no ticket picked', async () => {
+		const cases: Array<[string, string | undefined, IDataObject[] | undefined, string[]]> = [
+			['two tags', 'Ticket:41; Ticket:999', undefined, ['41', '999']],
+			['two tags in other cases and spaces', 'ticket: 41;VIP;TICKET:999 ', undefined, ['41', '999']],
+			['three tags', 'Ticket:41; Ticket:999; Ticket:1000', undefined, ['41', '999', '1000']],
+			['two hyperlinks and no tag', 'VIP', [hyperlink('https://servicedesk.example.com/tickets/41', '41'), hyperlink('https://servicedesk.example.com/tickets/999', '999')], ['41', '999']],
+		];
+		for (const [label, tags, relations, candidates] of cases) {
+			const item = emitted(await deliver(rig, updateWith(tags, relations), AUTH));
+			scanner.scan('trigger', item);
+			counts.add('deliveriesTried');
+			counts.add('ambiguousReferencesTried');
+			const out = item.ticket as IDataObject;
+			expect({ label, id: out.id, url: out.url, code: out.code, candidates: out.candidates }).toEqual({ label, id: null, url: null, code: 'AZDC-1091', candidates });
+			expect(String(out.reason)).toMatch(/AZDC-1091.*several/);
+		}
+		// The same reference twice (another case, spaces) is one ticket, not a conflict.
+		expect((emitted(await deliver(rig, updateWith('Ticket:41; ticket: 41', undefined), AUTH)).ticket as IDataObject).id).toBe('41');
+	});
+
+	it('Create From Ticket\'s re-run does not take such a work item for either ticket: AZDC-1091, nothing created', async () => {
+		emu.reset();
+		const claimed = emu.createWorkItem('Service Desk', 'Task', { 'System.Title': 'Printer 41', 'System.Tags': 'Ticket:41; Ticket:999' }).id as number;
+		const run = await createFromTicket(emu, { tickets: [ticket(41), ticket(999), ticket(42)], credentials: credentials(), continueOnFail: true });
+		scanner.scan('re-run', run.items);
+		counts.add('ticketsTried', 3);
+		counts.add('ambiguousReferencesTried', 2);
+		expect(run.items.slice(0, 2).map((item) => item.json.code)).toEqual(['AZDC-1091', 'AZDC-1091']);
+		expect(String(run.items[0].json.error)).toContain(String(claimed));
+		expect(run.items[2].json.created).toBe(true);
+		expect(createRequests(emu)).toHaveLength(1);
 	});
 });
 

@@ -137,6 +137,16 @@ export const ERROR_CATALOGUE = {
 		title: 'The URL contains a user name or password',
 		fix: 'Remove the "name:password@" part before the host: the token belongs in the credential, never in a URL. If a real password was in it, treat it as exposed and change it.',
 	},
+	ticketReferenceAmbiguous: {
+		code: 'AZDC-1091',
+		title: 'The work item carries references to several different tickets',
+		fix: 'Remove from the work item the tags (or "Service desk ticket" hyperlinks) that name the wrong ticket, keeping the one of the ticket it was created from; while several differ, none is taken.',
+	},
+	ticketTagFromTicketText: {
+		code: 'AZDC-1092',
+		title: 'A rendered tag named another ticket and was left out (warning)',
+		fix: 'Only the connector writes the ticket tag. Keep ticket text that can start with the tag prefix (e.g. "Ticket:") out of System.Tags in the AttributeMap, or choose a tag prefix that no such text starts with.',
+	},
 
 	// 1060-1069: ticket reference and state map
 	ticketIdEmpty: {

@@ -15,6 +15,10 @@ export interface TicketOutput {
 	source: string | null;
 	/** Why id is null, when it is. */
 	reason?: string;
+	/** AZDC-1091 when the work item names several different tickets (id is then null). */
+	code?: string;
+	/** The tickets it names in that case (the first ten); none of them is picked. */
+	candidates?: string[];
 }
 
 /** Builds the output item from a parsed delivery, the ticket found and where the fields finally came from. */
@@ -56,6 +60,10 @@ export function buildOutputItem(
 
 /** The ticket part of the output from what readTicketReference found. */
 export function ticketOutput(reference: TicketReference, state: string | null, reason?: string): TicketOutput {
+	if (reference.ambiguous) {
+		const { code, message, ids } = reference.ambiguous;
+		return { id: null, state, url: null, source: null, reason: message, code, candidates: [...ids] };
+	}
 	// Only a plain http(s) link is ever emitted as the ticket's address (issue 15).
 	const ticket: TicketOutput = { id: reference.id, state, url: webLinkOrNull(reference.url), source: reference.source };
 	if (reference.id === null && reason) ticket.reason = reason;
