@@ -6,10 +6,13 @@ import type { IDataObject } from 'n8n-workflow';
 import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
+import { compileAttributeMap } from '../../nodes/AzureDevOpsConnector/connector/attributeMap';
 import { parseAzureDevOpsUrl } from '../../nodes/AzureDevOpsConnector/connector/azureDevOpsUrl';
+import { parseDeliveryBody, parseServiceHookDelivery } from '../../nodes/AzureDevOpsConnector/connector/delivery';
 import { ConnectorError, ConnectorErrors } from '../../nodes/AzureDevOpsConnector/connector/errors';
 import { parseOrganizationTokens } from '../../nodes/AzureDevOpsConnector/connector/organizationTokens';
-import { parseConnectorSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
+import { parseConnectorSettings, parseStateMappingSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
+import { compileStateMap } from '../../nodes/AzureDevOpsConnector/connector/stateMap';
 import type { Emulator } from '../emulator';
 import { runNode, testCredential, type RunResult } from '../support/n8n';
 import { createFromTicket, createRequests, seedSettings, serviceDeskUrl, ticket } from '../nodes/create-from-ticket.support';
@@ -401,6 +404,106 @@ describe('class 1: ticket text cannot make a work item claim another ticket', ()
 		expect(String(run.items[0].json.error)).toContain(String(claimed));
 		expect(run.items[2].json.created).toBe(true);
 		expect(createRequests(emu)).toHaveLength(1);
+	});
+});
+
+describe('class 4: every parser of user input is linear, and its messages stay short', () => {
+	/** A user's document of about `size` characters, made of `unit` repeated: the hostile shapes of issue 15. */
+	const documents: Array<[string, (size: number) => () => unknown]> = [
+		['settings with one setting given again and again', (size) => settingsText((i) => `"URL": "https://dev.azure.com/fabrikam/P${i}"`, size)],
+		['settings with the same setting in many spellings', (size) => settingsText((i) => `"${['url', 'Url', 'U R L', 'u_r_l', 'U-R-L'][i % 5]}${' '.repeat(i % 7)}": "x"`, size)],
+		['settings with many unknown keys', (size) => settingsText((i) => `"Unknown${i}": ${i}`, size)],
+		['settings with many misspelt keys', (size) => settingsText((i) => `"AtributeMap${i % 10}${'x'.repeat(i % 3)}": "{}"`, size)],
+		['settings with one long unknown key', (size) => settingsText(() => `"${'K'.repeat(size)}": 1`, 1)],
+		['an AttributeMap text with one key given again and again', (size) => attributeMapText((i) => `"System.Title": "[$T${i}$]"`, size)],
+		['an AttributeMap object with one key in many cases', (size) => () => compileAttributeMap(Object.fromEntries(keysOfSize(size, (i) => [caseVariant('System.Title', i), '[$T$]'])))],
+		['an AttributeMap with many invalid field names', (size) => () => compileAttributeMap(Object.fromEntries(keysOfSize(size, (i) => [`not a field ${i}`, 'x'])))],
+		['an AttributeMap with many unclosed placeholders', (size) => () => compileAttributeMap(Object.fromEntries(keysOfSize(size, (i) => [`Custom.F${i}`, '[$Open'])))],
+		['the trigger\'s state settings with EndState given again and again', (size) => {
+			const text = `{${keysOfSize(size, (i) => `"EndState": "S${i}"`).join(',\n')}, "WorkItemEndState": "Closed"}`;
+			return () => parseStateMappingSettings(text);
+		}],
+		['a state map with many rows, all conflicting', (size) => () => compileStateMap({ workItemEndState: 'Closed', endState: 'Done', rows: keysOfSize(size, (i) => ({ devOpsState: 'Closed', ticketState: `T${i}` })) })],
+		['a URL with a long path', (size) => () => parseAzureDevOpsUrl(`https://dev.azure.com/fabrikam/${'a/'.repeat(size / 2)}`, { requireProject: true })],
+		['a URL of user info and encoded characters', (size) => () => parseAzureDevOpsUrl(`https://${'%25'.repeat(size / 3)}@dev.azure.com/fabrikam/P`)],
+		['a delivery with many changed fields', (size) => () => parseServiceHookDelivery(parseDeliveryBody(deliveryText(size)))],
+	];
+
+	function keysOfSize<T>(size: number, make: (i: number) => T): T[] {
+		const out: T[] = [];
+		let length = 0;
+		for (let i = 0; length < size; i++) {
+			const entry = make(i);
+			out.push(entry);
+			length += JSON.stringify(entry).length + 1;
+		}
+		return out;
+	}
+	function caseVariant(name: string, i: number): string {
+		return [...name].map((char, at) => ((i >> at) & 1 ? char.toUpperCase() : char.toLowerCase())).join('') + ' '.repeat(i >> name.length);
+	}
+	function settingsText(entry: (i: number) => string, size: number): () => unknown {
+		const body = keysOfSize(size, entry).join(',\n');
+		const text = `{"ConnectorType": "AzureDevOps", "URL": "https://dev.azure.com/fabrikam/P", ${body}, "AttributeMap": {"System.Title": "x", "System.WorkItemType": "Task"}}`;
+		return () => parseConnectorSettings(text);
+	}
+	function attributeMapText(entry: (i: number) => string, size: number): () => unknown {
+		const map = `{${keysOfSize(size, entry).join(',\n')}, "System.WorkItemType": "Task"}`;
+		const text = JSON.stringify({ ConnectorType: 'AzureDevOps', URL: 'https://dev.azure.com/fabrikam/P', AttributeMap: map });
+		return () => parseConnectorSettings(text);
+	}
+	function deliveryText(size: number): string {
+		const body = sample('workitem.updated');
+		const fields = ((body.resource as IDataObject).fields as IDataObject);
+		for (const [i] of keysOfSize(size, (i) => [i, { oldValue: `a${i}`, newValue: `b${i}` }]).entries()) {
+			fields[`Custom.Field${i}`] = { oldValue: `a${i}`, newValue: `b${i}` };
+		}
+		return JSON.stringify(body);
+	}
+
+	/** Runs a parse; returns what it tells the user (the message it threw, or the warnings), to be checked for size. */
+	function outcome(parse: () => unknown): string {
+		try {
+			const result = parse() as { warnings?: unknown } | undefined;
+			return Array.isArray(result?.warnings) ? result.warnings.join('\n') : '';
+		} catch (error) {
+			return error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	/** Least CPU time of a few runs: the least is the one other jobs on the machine disturbed least. */
+	function leastTime(parse: () => unknown, rounds: number): number {
+		let least = Number.POSITIVE_INFINITY;
+		for (let round = 0; round < rounds; round++) {
+			const start = process.cpuUsage();
+			outcome(parse);
+			const used = process.cpuUsage(start);
+			least = Math.min(least, used.user + used.system);
+		}
+		return least;
+	}
+
+	const SMALL = 20_000;
+	const LARGE = 200_000;
+	/** 10x the input may take at most this many times as long: linear work gives about 10, quadratic about 100. */
+	const MAX_RATIO = 30;
+	/** An error message names the first faults and counts the rest: never longer than this, whatever the input. */
+	const MAX_MESSAGE = 8_000;
+
+	it.each(documents)('%s: 10x the text takes about 10x the time, and the message stays short', (_label, make) => {
+		const small = make(SMALL);
+		const large = make(LARGE);
+		// Warm-up, so that the first measured run is not the one that compiles the code.
+		outcome(small);
+		outcome(large);
+		const smallTime = Math.max(leastTime(small, 5), 200);
+		const largeTime = leastTime(large, 3);
+		counts.add('documentsParsed', 10);
+		const message = outcome(large);
+		const ratio = largeTime / smallTime;
+		counts.set('worstParseRatioTimes10', Math.max(counts.values.worstParseRatioTimes10 ?? 0, Math.round(ratio * 10)));
+		counts.set('longestMessage', Math.max(counts.values.longestMessage ?? 0, message.length));
+		expect({ ratio: Math.round(ratio), linear: ratio < MAX_RATIO, length: message.length, short: message.length <= MAX_MESSAGE }).toMatchObject({ linear: true, short: true });
 	});
 });
 

@@ -30,6 +30,8 @@ export interface ParseUrlOptions {
 const SERVICES_HOST = 'dev.azure.com';
 const LEGACY_HOST_SUFFIX = '.visualstudio.com';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** Longer texts are not Azure DevOps URLs: refused before any parsing, so a pasted page costs nothing. */
+export const MAX_URL_LENGTH = 4096;
 
 /** Parses a project, organization or collection URL into its canonical organization URL and project. */
 export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {}): AzureDevOpsLocation {
@@ -39,6 +41,11 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 	}
 	if (typeof raw !== 'string') {
 		throw new ConnectorError('urlUnparseable', `The URL must be text, not ${describeType(raw)}.`, { field });
+	}
+	if (raw.length > MAX_URL_LENGTH * 2 || raw.trim().length > MAX_URL_LENGTH) {
+		throw new ConnectorError('urlUnparseable', `The URL is ${raw.length} characters long; a URL is at most ${MAX_URL_LENGTH}.`, {
+			field,
+		});
 	}
 	const text = raw.trim();
 	// Checked on the text before any parsing, so that a URL that does not parse is refused for its credentials too.

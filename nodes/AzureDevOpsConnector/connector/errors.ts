@@ -542,23 +542,82 @@ export function formatErrorMessage(
 	return `[${code}] ${where}${problem} Fix: ${fix}`;
 }
 
-/** Several faults found in one document (settings are checked whole, not stopped at the first fault). */
+/** A document with more faults than this lists the first ones and then says how many more there are. */
+export const MAX_LISTED_FAULTS = 20;
+
+/** Faults counted but not made (addFault past MAX_LISTED_FAULTS), per fault list: how many, and the first one's key. */
+const OMITTED = new WeakMap<readonly ConnectorError[], { count: number; key: ErrorKey }>();
+/** Faults a ConnectorError stands for, when it is the "and K more" entry of an earlier ConnectorErrors. */
+const REPRESENTS = new WeakMap<ConnectorError, number>();
+
+/**
+ * Adds a fault to a list that will be thrown as ConnectorErrors. Past MAX_LISTED_FAULTS the fault is only counted,
+ * and `make` is not called: a document with 100,000 faults costs 21 error objects, not 100,000 (each one captures a
+ * stack trace, several microseconds).
+ */
+export function addFault(faults: ConnectorError[], key: ErrorKey, make: () => ConnectorError): void {
+	if (faults.length < MAX_LISTED_FAULTS) faults.push(make());
+	else countOmitted(faults, key, 1);
+}
+
+/** Adds every fault of `from` to `into`, counted ones included. */
+export function mergeFaults(into: ConnectorError[], from: readonly ConnectorError[]): void {
+	for (const fault of from) {
+		const represents = REPRESENTS.get(fault);
+		if (represents === undefined) addFault(into, fault.key, () => fault);
+		else if (into.length < MAX_LISTED_FAULTS) into.push(fault);
+		else countOmitted(into, fault.key, represents);
+	}
+	const omitted = OMITTED.get(from);
+	if (!omitted) return;
+	if (into.length < MAX_LISTED_FAULTS) into.push(moreFaults(omitted.key, omitted.count));
+	else countOmitted(into, omitted.key, omitted.count);
+}
+
+function countOmitted(faults: readonly ConnectorError[], key: ErrorKey, count: number): void {
+	const omitted = OMITTED.get(faults);
+	if (omitted) omitted.count += count;
+	else OMITTED.set(faults, { count, key });
+}
+
+/**
+ * Several faults found in one document (settings are checked whole, not stopped at the first fault). However many
+ * there are, `errors` and the message stay short: the first MAX_LISTED_FAULTS, then one entry saying how many more
+ * (with the code of the first one left out), so that a hostile document cannot build a megabyte message.
+ */
 export class ConnectorErrors extends Error {
 	readonly errors: readonly ConnectorError[];
 	readonly code: string;
+	/** How many faults were found in all, including those only counted. */
+	readonly total: number;
 
 	constructor(errors: readonly ConnectorError[]) {
 		const first = errors[0];
 		if (!first) throw new TypeError('ConnectorErrors needs at least one error');
+		const omitted = OMITTED.get(errors);
+		let total = omitted?.count ?? 0;
+		for (const error of errors) total += REPRESENTS.get(error) ?? 1;
+		const listed = errors.slice(0, MAX_LISTED_FAULTS);
+		let shown = 0;
+		for (const error of listed) shown += REPRESENTS.get(error) ?? 1;
+		if (total > shown) listed.push(moreFaults(errors[MAX_LISTED_FAULTS]?.key ?? omitted?.key ?? first.key, total - shown));
 		const message =
-			errors.length === 1
+			listed.length === 1
 				? first.message
-				: `${errors.length} problems in the connector settings:\n${errors.map((e) => `- ${e.message}`).join('\n')}`;
+				: `${total} problems in the connector settings:\n${listed.map((e) => `- ${e.message}`).join('\n')}`;
 		super(message);
 		this.name = 'ConnectorErrors';
-		this.errors = errors;
+		this.errors = listed;
 		this.code = first.code;
+		this.total = total;
 	}
+}
+
+/** The entry that stands for faults not listed; merged into another ConnectorErrors it keeps counting them. */
+function moreFaults(key: ErrorKey, count: number): ConnectorError {
+	const error = new ConnectorError(key, `… and ${count} more problem${count === 1 ? '' : 's'}, not listed; correct the ones above first.`);
+	REPRESENTS.set(error, count);
+	return error;
 }
 
 export function isConnectorError(value: unknown): value is ConnectorError {

@@ -76,13 +76,13 @@ const FIELD_REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$/;
 export function resolveTicketReferenceOptions(options: TicketReferenceOptions = {}): ResolvedTicketReferenceOptions {
 	const mode = options.mode ?? 'tag';
 	if (mode !== 'tag' && mode !== 'field') {
-		throw new ConnectorError('ticketReferenceModeUnknown', `Ticket Reference is "${String(mode)}".`, {
+		throw new ConnectorError('ticketReferenceModeUnknown', `Ticket Reference is "${clip(String(mode))}".`, {
 			field: 'Ticket Reference',
 		});
 	}
 	const tagPrefix = options.tagPrefix ?? DEFAULT_TICKET_TAG_PREFIX;
 	if (typeof tagPrefix !== 'string' || tagPrefix.trim() === '' || tagPrefix.includes(';')) {
-		throw new ConnectorError('ticketTagPrefixInvalid', `The tag prefix "${String(tagPrefix)}" cannot be used.`, {
+		throw new ConnectorError('ticketTagPrefixInvalid', `The tag prefix "${clip(String(tagPrefix))}" cannot be used.`, {
 			field: 'Ticket Tag Prefix',
 		});
 	}
@@ -92,7 +92,7 @@ export function resolveTicketReferenceOptions(options: TicketReferenceOptions = 
 		if (!FIELD_REFERENCE_NAME.test(name)) {
 			throw new ConnectorError(
 				'ticketReferenceFieldInvalid',
-				name === '' ? 'Ticket Reference is "field" but no field is named.' : `"${name}" is not a field reference name.`,
+				name === '' ? 'Ticket Reference is "field" but no field is named.' : `"${clip(name)}" is not a field reference name.`,
 				{ field: 'Ticket Reference Field' },
 			);
 		}
@@ -112,7 +112,7 @@ export function normaliseTicketId(id: unknown, mode: TicketReferenceMode): strin
 		);
 	}
 	if (mode === 'tag' && text.includes(';')) {
-		throw new ConnectorError('ticketIdNotTaggable', `Ticket id "${text}" contains ";".`, { field: 'Ticket ID' });
+		throw new ConnectorError('ticketIdNotTaggable', `Ticket id "${clip(text)}" contains ";".`, { field: 'Ticket ID' });
 	}
 	return text;
 }
@@ -179,7 +179,7 @@ export function planTicketReference(
 			if (current !== id) {
 				throw new ConnectorError(
 					'ticketReferenceFieldConflict',
-					`The AttributeMap sets ${field} to "${current}", but the ticket reference needs "${id}".`,
+					`The AttributeMap sets ${field} to "${clip(current)}", but the ticket reference needs "${clip(id)}".`,
 					{ field },
 				);
 			}
