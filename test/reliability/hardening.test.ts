@@ -7,6 +7,13 @@ import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
 import { compileAttributeMap } from '../../nodes/AzureDevOpsConnector/connector/attributeMap';
+import {
+	commentTextAsHtml,
+	escapeHtmlFields,
+	escapeHtmlPatch,
+	htmlFieldsFrom,
+	resolveHtmlFieldNames,
+} from '../../nodes/AzureDevOpsConnector/connector/htmlFields';
 import { parseAzureDevOpsUrl } from '../../nodes/AzureDevOpsConnector/connector/azureDevOpsUrl';
 import { parseDeliveryBody, parseServiceHookDelivery } from '../../nodes/AzureDevOpsConnector/connector/delivery';
 import { ConnectorError, ConnectorErrors } from '../../nodes/AzureDevOpsConnector/connector/errors';
@@ -504,6 +511,74 @@ describe('class 4: every parser of user input is linear, and its messages stay s
 		counts.set('worstParseRatioTimes10', Math.max(counts.values.worstParseRatioTimes10 ?? 0, Math.round(ratio * 10)));
 		counts.set('longestMessage', Math.max(counts.values.longestMessage ?? 0, message.length));
 		expect({ ratio: Math.round(ratio), linear: ratio < MAX_RATIO, length: message.length, short: message.length <= MAX_MESSAGE }).toMatchObject({ linear: true, short: true });
+	});
+});
+
+describe('class 2: ticket text in an HTML field is escaped, decided by the field\'s type', () => {
+	const HOSTILE = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '"><svg/onload=alert(1)>', "' onmouseover='alert(1)", '&lt;b&gt;', 'line 1\r\nline 2'];
+	const escaped = (text: string) =>
+		text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;').replace(/\r\n|\r|\n/g, '<br>');
+
+	it('the Discussion (System.History) set by an AttributeMap is escaped even when the field types are unknown', () => {
+		const map = compileAttributeMap({ 'System.Title': '[$Text$]', 'System.History': '<p>Requester wrote: [$Text$]</p>', 'System.WorkItemType': 'Task' });
+		for (const text of HOSTILE) {
+			counts.add('htmlValuesChecked');
+			const patch = map.render({ Text: text }).patch;
+			expect(patch.find((operation) => operation.path === '/fields/System.History')?.value).toBe(`<p>Requester wrote: ${escaped(text)}</p>`);
+			expect(patch.find((operation) => operation.path === '/fields/System.Title')?.value).toBe(text);
+		}
+	});
+
+	/** Fields as `GET {project}/_apis/wit/fields` reports them in a process with a custom HTML field. */
+	const SERVER_FIELDS = {
+		count: 7,
+		value: [
+			{ referenceName: 'System.Title', type: 'string' },
+			{ referenceName: 'System.Description', type: 'html' },
+			{ referenceName: 'System.History', type: 'history' },
+			{ referenceName: 'Custom.CustomerNotes', type: 'html' },
+			{ referenceName: 'Custom.PlainNotes', type: 'plainText' },
+			{ referenceName: 'Microsoft.VSTS.TCM.ReproSteps', type: 'plainText' },
+			{ referenceName: 'Microsoft.VSTS.Common.Priority', type: 'integer' },
+		],
+	};
+
+	it('by the server\'s types: a custom HTML field is escaped, a plain-text one is not, whatever its name', () => {
+		const htmlFieldNames = htmlFieldsFrom(SERVER_FIELDS);
+		const map = compileAttributeMap(
+			{
+				'Custom.CustomerNotes': '<p>[$Text$]</p>',
+				'Custom.PlainNotes': '[$Text$]',
+				'Microsoft.VSTS.TCM.ReproSteps': '[$Text$]',
+				'System.History': '[$Text$]',
+				'System.WorkItemType': 'Bug',
+			},
+			{ htmlFieldNames },
+		);
+		for (const text of HOSTILE) {
+			counts.add('htmlValuesChecked', 4);
+			const values = Object.fromEntries(map.render({ Text: text }).patch.map((operation) => [operation.path, operation.value]));
+			expect(values).toEqual({
+				'/fields/Custom.CustomerNotes': `<p>${escaped(text)}</p>`,
+				'/fields/Custom.PlainNotes': text,
+				'/fields/Microsoft.VSTS.TCM.ReproSteps': text,
+				'/fields/System.History': escaped(text),
+			});
+		}
+	});
+
+	it('the pure helpers for the other operations and for comments written as HTML', () => {
+		const names = resolveHtmlFieldNames(htmlFieldsFrom(SERVER_FIELDS));
+		for (const text of HOSTILE) {
+			counts.add('htmlValuesChecked', 5);
+			expect(escapeHtmlFields({ 'custom.customernotes': text, 'System.Title': text, 'Microsoft.VSTS.Common.Priority': 2 }, names)).toEqual({
+				'custom.customernotes': escaped(text),
+				'System.Title': text,
+				'Microsoft.VSTS.Common.Priority': 2,
+			});
+			expect(escapeHtmlPatch([{ op: 'add', path: '/fields/System.History', value: text }, { op: 'add', path: '/fields/Custom.PlainNotes', value: text }], names).map((operation) => operation.value)).toEqual([escaped(text), text]);
+			expect(commentTextAsHtml(text)).toBe(escaped(text));
+		}
 	});
 });
 
