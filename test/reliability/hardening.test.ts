@@ -157,12 +157,25 @@ describe('class 3: only web links leave the trigger as ticket.url', () => {
 		expect(item.ticket).toMatchObject({ id: null, url: null, source: null });
 	});
 
-	it(`random links built from scheme, slash, space and control pieces: ticket.url is a plain web link or null (seed ${SEED})`, async () => {
-		const piece = fc.constantFrom(
-			'http', 'https', 'HTTPS', 'javascript', 'data', 'vbscript', 'file', ':', '//', '/', '\\', '@', ' ', '\t', '\n', '\r', '\u0000',
-			'\u007f', '\u00a0', '\u200b', '\u202e', '\ufeff', '%0a', '&#58;', 'servicedesk.example.com', 'user:secret@', '/tickets/1', '?q=1', '#x',
-		);
-		const links = fc.sample(fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join('')), fcOptions(400));
+	it(`random links, each with one twist in scheme, slashes, user info or an invisible character: ticket.url is a plain web link or null (seed ${SEED})`, async () => {
+		// Plain links, and links with one twist each (scheme, slashes, user info, an invisible or control character), so
+		// that some are plain web links (emitted) and the others differ from one in a single place (refused).
+		const noise = fc.constantFrom('', '', '', '', '\t', '\n', '\r', '\u0000', '\u001f', ' ', '\u00a0', '\u200b', '\u202e', '\ufeff', '\\', '%0a');
+		const link = fc
+			.tuple(
+				fc.constantFrom('https', 'http', 'HTTPS', 'javascript', 'data', 'vbscript', 'file', 'ftp', ''),
+				fc.constantFrom('://', '://', ':', ':/', ':///', ':\\\\', '//'),
+				noise,
+				fc.constantFrom('', '', '', 'user:secret@', '@', 'servicedesk.example.com@'),
+				fc.constantFrom('servicedesk.example.com', 'evil.example', '127.0.0.1:5678', ''),
+				noise,
+				fc.constantFrom('/tickets/1', '', '?q=1', '#top', '/a%20b', '/alert(1)'),
+			)
+			.map((parts) => parts.join(''));
+		const plain = fc
+			.tuple(fc.constantFrom('https', 'http', 'HTTPS'), fc.constantFrom('servicedesk.example.com', '127.0.0.1:5678'), fc.constantFrom('/tickets/1', '', '?q=1', '#top', '/a%20b'))
+			.map(([scheme, host, rest]) => `${scheme}://${host}${rest}`);
+		const links = fc.sample(fc.oneof(plain, link), fcOptions(400));
 		let emittedLinks = 0;
 		for (const url of links) {
 			const item = emitted(await deliver(rig, updateWith('Ticket:9', [hyperlink(url, '9')]), AUTH));
@@ -172,9 +185,11 @@ describe('class 3: only web links leave the trigger as ticket.url', () => {
 			const out = (item.ticket as IDataObject).url;
 			if (out === null) continue;
 			emittedLinks += 1;
-			expect({ url, out, plain: isPlainWebLink(String(out)) }).toEqual({ url, out, plain: true });
+			expect({ url, out, plain: isPlainWebLink(String(out)) }).toEqual({ url, out: url.trim(), plain: true });
 		}
 		counts.add('randomLinksEmitted', emittedLinks);
+		// Some links of the sample are plain web links: the check lets those through.
+		expect(emittedLinks).toBeGreaterThan(0);
 	});
 });
 
