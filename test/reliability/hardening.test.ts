@@ -21,7 +21,7 @@ import { parseOrganizationTokens } from '../../nodes/AzureDevOpsConnector/connec
 import { parseConnectorSettings, parseStateMappingSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
 import { compileStateMap } from '../../nodes/AzureDevOpsConnector/connector/stateMap';
 import type { Emulator } from '../emulator';
-import { runNode, testCredential, type RunResult } from '../support/n8n';
+import { captureLogs, runNode, testCredential, type LogCapture, type RunResult } from '../support/n8n';
 import { createFromTicket, createRequests, seedSettings, serviceDeskUrl, ticket } from '../nodes/create-from-ticket.support';
 import { basicAuth, deliver, emitted, sample, triggerRig, type TriggerRig } from '../nodes/trigger.support';
 import { ALL_CANARIES, CANARY_HOOK_BASIC, CANARY_PAT, CANARY_PAT_CONTOSO, LeakScanner, ReliabilityCounts, SEED, canaryEmulator, fcOptions } from './support';
@@ -46,12 +46,16 @@ const CANARY_IN_URL = 'rlbcanary7url5e1d9c3b7a2f4e6d8c0b';
 const counts = new ReliabilityCounts('hardening');
 const scanner = new LeakScanner([...ALL_CANARIES, CANARY_IN_URL]);
 let emu: Emulator;
+let logs: LogCapture;
 
 beforeAll(async () => {
+	logs = captureLogs();
 	emu = await canaryEmulator({ seed: SEED });
 });
 
 afterAll(async () => {
+	counts.set('logLinesScanned', logs.lines.length);
+	logs.restore();
 	await emu.stop();
 	counts.set('stringsScanned', scanner.stringsScanned);
 	counts.set('leaks', scanner.leaks.length);
@@ -232,6 +236,8 @@ describe('class 6: a URL carrying a user name or password is refused without rep
 		`https://dev.azure.com/fabrikam%2F${S}/Service%20Desk`,
 	];
 	const ALL = [...WITH_USER_INFO, ...ELSEWHERE];
+	/** A test's name shows where the password sits, not the password (names end up in reports/jest.json). */
+	const label = (url: string) => JSON.stringify(url.split(S).join('<password>'));
 
 	function refusal(fn: () => unknown): { codes: string[]; error: unknown } {
 		try {
@@ -246,7 +252,7 @@ describe('class 6: a URL carrying a user name or password is refused without rep
 		return { codes: [], error: undefined };
 	}
 
-	it.each(WITH_USER_INFO.map((url) => [JSON.stringify(url), url]))('%s: AZDC-1090 in settings, parameters and credentials, nothing repeated', (_label, url) => {
+	it.each(WITH_USER_INFO.map((url) => [label(url), url]))('%s: AZDC-1090 in settings, parameters and credentials, nothing repeated', (_label, url) => {
 		const before = scanner.leaks.length;
 		counts.add('urlsTried');
 		expect(refusal(() => parseAzureDevOpsUrl(url, { requireProject: true, field: 'Project' })).codes).toEqual(['AZDC-1090']);
@@ -259,7 +265,7 @@ describe('class 6: a URL carrying a user name or password is refused without rep
 		expect(scanner.leaks.slice(before)).toEqual([]);
 	});
 
-	it.each(ELSEWHERE.map((url) => [JSON.stringify(url), url]))('%s: refused with a code, nothing repeated', (_label, url) => {
+	it.each(ELSEWHERE.map((url) => [label(url), url]))('%s: refused with a code, nothing repeated', (_label, url) => {
 		const before = scanner.leaks.length;
 		counts.add('urlsTried');
 		for (const outcome of [
@@ -598,7 +604,9 @@ describe('class 2: ticket text in an HTML field is escaped, decided by the field
 });
 
 describe('at the end', () => {
-	it('nothing emitted carried a secret', () => {
+	it('nothing emitted, answered or logged carried a secret', () => {
+		scanner.scanLogs('log', logs.lines);
+		expect(scanner.stringsScanned).toBeGreaterThan(0);
 		expect(scanner.leaks).toEqual([]);
 	});
 });
