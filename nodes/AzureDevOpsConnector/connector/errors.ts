@@ -131,6 +131,23 @@ export const ERROR_CATALOGUE = {
 		fix: 'Correct the AttributeMap at the line and column given (counted inside the AttributeMap text), or give AttributeMap as an object instead of a string.',
 	},
 
+	// 1090-1099: issue 15 (security hardening)
+	urlCredentials: {
+		code: 'AZDC-1090',
+		title: 'The URL contains a user name or password',
+		fix: 'Remove the "name:password@" part before the host: the token belongs in the credential, never in a URL. If a real password was in it, treat it as exposed and change it.',
+	},
+	ticketReferenceAmbiguous: {
+		code: 'AZDC-1091',
+		title: 'The work item carries references to several different tickets',
+		fix: 'Remove from the work item the tags (or "Service desk ticket" hyperlinks) that name the wrong ticket, keeping the one of the ticket it was created from; while several differ, none is taken.',
+	},
+	ticketTagFromTicketText: {
+		code: 'AZDC-1092',
+		title: 'A rendered tag named another ticket and was left out (warning)',
+		fix: 'Only the connector writes the ticket tag. Keep ticket text that can start with the tag prefix (e.g. "Ticket:") out of System.Tags in the AttributeMap, or choose a tag prefix that no such text starts with.',
+	},
+
 	// 1060-1069: ticket reference and state map
 	ticketIdEmpty: {
 		code: 'AZDC-1060',
@@ -540,23 +557,82 @@ export function formatErrorMessage(
 	return `[${code}] ${where}${problem} Fix: ${fix}`;
 }
 
-/** Several faults found in one document (settings are checked whole, not stopped at the first fault). */
+/** A document with more faults than this lists the first ones and then says how many more there are. */
+export const MAX_LISTED_FAULTS = 20;
+
+/** Faults counted but not made (addFault past MAX_LISTED_FAULTS), per fault list: how many, and the first one's key. */
+const OMITTED = new WeakMap<readonly ConnectorError[], { count: number; key: ErrorKey }>();
+/** Faults a ConnectorError stands for, when it is the "and K more" entry of an earlier ConnectorErrors. */
+const REPRESENTS = new WeakMap<ConnectorError, number>();
+
+/**
+ * Adds a fault to a list that will be thrown as ConnectorErrors. Past MAX_LISTED_FAULTS the fault is only counted,
+ * and `make` is not called: a document with 100,000 faults costs 21 error objects, not 100,000 (each one captures a
+ * stack trace, several microseconds).
+ */
+export function addFault(faults: ConnectorError[], key: ErrorKey, make: () => ConnectorError): void {
+	if (faults.length < MAX_LISTED_FAULTS) faults.push(make());
+	else countOmitted(faults, key, 1);
+}
+
+/** Adds every fault of `from` to `into`, counted ones included. */
+export function mergeFaults(into: ConnectorError[], from: readonly ConnectorError[]): void {
+	for (const fault of from) {
+		const represents = REPRESENTS.get(fault);
+		if (represents === undefined) addFault(into, fault.key, () => fault);
+		else if (into.length < MAX_LISTED_FAULTS) into.push(fault);
+		else countOmitted(into, fault.key, represents);
+	}
+	const omitted = OMITTED.get(from);
+	if (!omitted) return;
+	if (into.length < MAX_LISTED_FAULTS) into.push(moreFaults(omitted.key, omitted.count));
+	else countOmitted(into, omitted.key, omitted.count);
+}
+
+function countOmitted(faults: readonly ConnectorError[], key: ErrorKey, count: number): void {
+	const omitted = OMITTED.get(faults);
+	if (omitted) omitted.count += count;
+	else OMITTED.set(faults, { count, key });
+}
+
+/**
+ * Several faults found in one document (settings are checked whole, not stopped at the first fault). However many
+ * there are, `errors` and the message stay short: the first MAX_LISTED_FAULTS, then one entry saying how many more
+ * (with the code of the first one left out), so that a hostile document cannot build a megabyte message.
+ */
 export class ConnectorErrors extends Error {
 	readonly errors: readonly ConnectorError[];
 	readonly code: string;
+	/** How many faults were found in all, including those only counted. */
+	readonly total: number;
 
 	constructor(errors: readonly ConnectorError[]) {
 		const first = errors[0];
 		if (!first) throw new TypeError('ConnectorErrors needs at least one error');
+		const omitted = OMITTED.get(errors);
+		let total = omitted?.count ?? 0;
+		for (const error of errors) total += REPRESENTS.get(error) ?? 1;
+		const listed = errors.slice(0, MAX_LISTED_FAULTS);
+		let shown = 0;
+		for (const error of listed) shown += REPRESENTS.get(error) ?? 1;
+		if (total > shown) listed.push(moreFaults(errors[MAX_LISTED_FAULTS]?.key ?? omitted?.key ?? first.key, total - shown));
 		const message =
-			errors.length === 1
+			listed.length === 1
 				? first.message
-				: `${errors.length} problems in the connector settings:\n${errors.map((e) => `- ${e.message}`).join('\n')}`;
+				: `${total} problems in the connector settings:\n${listed.map((e) => `- ${e.message}`).join('\n')}`;
 		super(message);
 		this.name = 'ConnectorErrors';
-		this.errors = errors;
+		this.errors = listed;
 		this.code = first.code;
+		this.total = total;
 	}
+}
+
+/** The entry that stands for faults not listed; merged into another ConnectorErrors it keeps counting them. */
+function moreFaults(key: ErrorKey, count: number): ConnectorError {
+	const error = new ConnectorError(key, `… and ${count} more problem${count === 1 ? '' : 's'}, not listed; correct the ones above first.`);
+	REPRESENTS.set(error, count);
+	return error;
 }
 
 export function isConnectorError(value: unknown): value is ConnectorError {

@@ -7,14 +7,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError, ConnectorErrors } from '../../connector/errors';
-import { normaliseTicketId, ticketReferencePatch } from '../../connector/ticketReference';
+import { normaliseTicketId, planTicketReference } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
 import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
 import { properties } from './createFromTicket/description';
-import { findExistingWorkItems, ticketKey, type WorkItemSummary } from './createFromTicket/lookup';
+import {
+	findExistingWorkItems,
+	isAmbiguous,
+	ticketKey,
+	type ExistingWorkItem,
+	type WorkItemSummary,
+} from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
 
 export const description = updateDisplayOptions(
@@ -33,6 +39,8 @@ interface Plan {
 	ticketUrl: string | null;
 	workItemType: string;
 	patch: JsonPatchOperation[];
+	/** Coded warnings about the patch (AZDC-1092: a rendered tag named another ticket and was left out). */
+	warnings: string[];
 	/** Identity of the ticket within its organization and project, for the duplicate check. */
 	dedupKey: string;
 }
@@ -73,7 +81,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 
 	// 2. Existing work items of these tickets: one search per organization and project for the whole batch.
 	const outcomes = new Map<number, Outcome>();
-	const existing = new Map<string, WorkItemSummary>();
+	const existing = new Map<string, ExistingWorkItem>();
 	if (options.ifExists !== 'createAnyway') {
 		for (const group of groupByTarget(plans)) {
 			const first = group[0];
@@ -103,6 +111,10 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 	for (const plan of plans) {
 		if (outcomes.has(plan.index)) continue;
 		const hit = existing.get(plan.dedupKey);
+		if (hit && isAmbiguous(hit)) {
+			outcomes.set(plan.index, { error: itemError(this, hit.ambiguous, plan.index) });
+			continue;
+		}
 		if (hit) {
 			outcomes.set(
 				plan.index,
@@ -195,7 +207,7 @@ async function prepare(
 			field: 'System.WorkItemType',
 		});
 	}
-	const patch = ticketReferencePatch({ id: ticketId, url: ticketUrl }, options.referenceInput, rendered.patch);
+	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, rendered.patch);
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
 	return {
 		index,
@@ -204,6 +216,7 @@ async function prepare(
 		ticketUrl,
 		workItemType,
 		patch,
+		warnings,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
 }
@@ -230,7 +243,7 @@ async function createWithRecovery(
 			}
 			lost = error;
 		}
-		let found: Map<string, WorkItemSummary>;
+		let found: Map<string, ExistingWorkItem>;
 		try {
 			found = await findExistingWorkItems(context, plan.config, [plan.ticketId], options.reference, options.retryAttempts);
 		} catch {
@@ -238,7 +251,8 @@ async function createWithRecovery(
 			return { error: describeFailure(plan, lost) };
 		}
 		const hit = found.get(ticketKey(plan.ticketId, options.reference));
-		if (hit) return { ok: { json: summaryOutput(plan, hit, true), created: true } };
+		if (hit && isAmbiguous(hit)) return { error: itemError(context, hit.ambiguous, plan.index) };
+		if (hit) return { ok: { json: withWarnings(plan, summaryOutput(plan, hit, true)), created: true } };
 	}
 	return { error: describeFailure(plan, lost) };
 }
@@ -260,10 +274,10 @@ async function sendCreate(
 	report({ attempts, ...rateLimit });
 	if (options.validateOnly) {
 		// Azure DevOps checked the work item but saved nothing: there is no id or address to report.
-		const json = workItemOutput(plan, body, false);
+		const json = withWarnings(plan, workItemOutput(plan, body, false));
 		return { json: { ...json, id: null, url: null, webUrl: null, rev: null, validateOnly: true }, created: false };
 	}
-	return { json: workItemOutput(plan, body, true), created: true };
+	return { json: withWarnings(plan, workItemOutput(plan, body, true)), created: true };
 }
 
 function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataObject {
@@ -288,6 +302,11 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 		created,
 		ticket: { id: plan.ticketId, url: plan.ticketUrl },
 	};
+}
+
+/** The plan's warnings, on the output of a work item this run wrote (not on one found from an earlier run). */
+function withWarnings(plan: Plan, json: IDataObject): IDataObject {
+	return plan.warnings.length > 0 ? { ...json, warnings: plan.warnings } : json;
 }
 
 function summaryOutput(plan: Plan, item: WorkItemSummary, created: boolean): IDataObject {
