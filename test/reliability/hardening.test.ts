@@ -20,7 +20,7 @@ import { ConnectorError, ConnectorErrors } from '../../nodes/AzureDevOpsConnecto
 import { parseOrganizationTokens } from '../../nodes/AzureDevOpsConnector/connector/organizationTokens';
 import { parseConnectorSettings, parseStateMappingSettings } from '../../nodes/AzureDevOpsConnector/connector/settings';
 import { compileStateMap } from '../../nodes/AzureDevOpsConnector/connector/stateMap';
-import type { Emulator } from '../emulator';
+import { defaultSeed, type Emulator } from '../emulator';
 import { captureLogs, runNode, testCredential, type LogCapture, type RunResult } from '../support/n8n';
 import { createFromTicket, createRequests, seedSettings, serviceDeskUrl, ticket } from '../nodes/create-from-ticket.support';
 import { basicAuth, deliver, emitted, sample, triggerRig, type TriggerRig } from '../nodes/trigger.support';
@@ -50,7 +50,12 @@ let logs: LogCapture;
 
 beforeAll(async () => {
 	logs = captureLogs();
-	emu = await canaryEmulator({ seed: SEED });
+	// A process with a custom HTML field and a custom plain-text one, as `GET _apis/wit/fields` reports their types.
+	const seed = defaultSeed();
+	emu = await canaryEmulator({
+		seed: SEED,
+		organizations: { fabrikam: { ...seed.fabrikam, tokens: [CANARY_PAT], fieldTypes: { 'Custom.CustomerNotes': 'html', 'Custom.PlainNotes': 'plainText' } } },
+	});
 });
 
 afterAll(async () => {
@@ -600,6 +605,57 @@ describe('class 2: ticket text in an HTML field is escaped, decided by the field
 			expect(escapeHtmlPatch([{ op: 'add', path: '/fields/System.History', value: text }, { op: 'add', path: '/fields/Custom.PlainNotes', value: text }], names).map((operation) => operation.value)).toEqual([escaped(text), text]);
 			expect(commentTextAsHtml(text)).toBe(escaped(text));
 		}
+	});
+});
+
+describe('class 2, through the nodes: the server says which fields are HTML', () => {
+	const TYPE = 'n8n-nodes-azure-devops-connector.azureDevOpsConnector';
+	const TEXT = '<img src=x onerror=alert(1)> & "more"';
+	const ESCAPED = '&lt;img src=x onerror=alert(1)&gt; &amp; &quot;more&quot;';
+	const credentials = () => ({ azureDevOpsApi: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: CANARY_PAT, allowHttp: true } });
+	const stored = (id: unknown) => (emu.getWorkItem(Number(id)) as { fields: IDataObject }).fields;
+	const action = async (operation: string, parameters: IDataObject) =>
+		await runNode({
+			type: TYPE,
+			nodeTypes: { [TYPE]: new AzureDevOpsConnector() },
+			credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi()],
+			credentials: credentials() as never,
+			parameters: { authentication: 'azureDevOpsApi', resource: 'workItem', operation, project: { __rl: true, mode: 'url', value: serviceDeskUrl(emu) }, ...parameters } as never,
+			inputItems: [{ text: TEXT }],
+			continueOnFail: true,
+		});
+
+	it('Create From Ticket escapes ticket text in a custom HTML field, and leaves a custom plain-text field as written', async () => {
+		const map = JSON.stringify({ 'System.Title': 'HTML by type', 'Custom.CustomerNotes': '<p>[$Text$]</p>', 'Custom.PlainNotes': '[$Text$]', 'System.WorkItemType': 'Task' });
+		const run = await createFromTicket(emu, { tickets: [ticket(4242, { Text: TEXT })], parameters: { connectorSettings: seedSettings(serviceDeskUrl(emu), { AttributeMap: map }) }, credentials: credentials() });
+		scanner.scan('create from ticket, html fields', run.items);
+		expect(run.error).toBeUndefined();
+		const fields = stored(run.items[0].json.id);
+		counts.add('htmlValuesChecked', 2);
+		expect(fields['Custom.CustomerNotes']).toBe(`<p>${ESCAPED}</p>`);
+		expect(fields['Custom.PlainNotes']).toBe(TEXT);
+	});
+
+	it('Create and Update escape text in HTML fields when told the values are text, by the server\'s types', async () => {
+		const fields = { field: [{ name: 'Custom.CustomerNotes', value: '={{ $json.text }}' }, { name: 'Custom.PlainNotes', value: '={{ $json.text }}' }] };
+		const created = await action('create', { workItemType: 'Task', title: 'Escape on create', fields, options: { escapeTextInHtmlFields: true } });
+		expect(created.items[0].json.error).toBeUndefined();
+		expect(stored(created.items[0].json.id)).toMatchObject({ 'Custom.CustomerNotes': ESCAPED, 'Custom.PlainNotes': TEXT });
+		const asHtml = await action('update', { workItem: { __rl: true, mode: 'id', value: String(created.items[0].json.id) }, fields });
+		expect(stored(created.items[0].json.id)).toMatchObject({ 'Custom.CustomerNotes': TEXT });
+		expect(asHtml.items[0].json.error).toBeUndefined();
+		await action('update', { workItem: { __rl: true, mode: 'id', value: String(created.items[0].json.id) }, fields, options: { escapeTextInHtmlFields: true } });
+		counts.add('htmlValuesChecked', 4);
+		expect(stored(created.items[0].json.id)).toMatchObject({ 'Custom.CustomerNotes': ESCAPED, 'Custom.PlainNotes': TEXT });
+	});
+
+	it('Add Comment as Plain Text escapes the text; as HTML it is sent as written', async () => {
+		const id = (emu.createWorkItem('Service Desk', 'Task', { 'System.Title': 'Comments' }) as { id: number }).id;
+		const workItem = { __rl: true, mode: 'id', value: String(id) };
+		const asText = await action('addComment', { workItem, text: '={{ $json.text }}', format: 'text' });
+		const asHtml = await action('addComment', { workItem, text: '<b>bold</b>', format: 'html' });
+		counts.add('htmlValuesChecked', 2);
+		expect([asText.items[0].json.text, asHtml.items[0].json.text]).toEqual([ESCAPED, '<b>bold</b>']);
 	});
 });
 

@@ -635,8 +635,14 @@ describe('settings pointing at a host the credential does not name', () => {
 		scanRun('server', run);
 		expect(run.error).toBeUndefined();
 		expect(run.items[0].json.created).toBe(true);
-		// The collection's API versions, the search for an existing work item, the create: all with its own token.
-		expect(emu.requests().map((r) => `${r.method} ${r.token}`)).toEqual(['OPTIONS DefaultCollection#0', 'POST DefaultCollection#0', 'POST DefaultCollection#0']);
+		// The collection's API versions, its project's HTML fields, the search for an existing work item, the create: all
+		// with its own token.
+		expect(emu.requests().map((r) => `${r.method} ${r.token}`)).toEqual([
+			'OPTIONS DefaultCollection#0',
+			'GET DefaultCollection#0',
+			'POST DefaultCollection#0',
+			'POST DefaultCollection#0',
+		]);
 	});
 });
 
