@@ -492,7 +492,7 @@ export const ERROR_CATALOGUE = {
 	subscriptionUrlNotPublic: {
 		code: 'AZDC-6002',
 		title: 'Azure DevOps cannot deliver to this webhook URL (localhost or a private address)',
-		fix: 'Set n8n\'s WEBHOOK_URL to a public https address that Azure DevOps can reach (reverse proxy or tunnel); for Azure DevOps Server inside your network, create the subscription by hand.',
+		fix: 'Set n8n\'s N8N_WEBHOOK_URL (WEBHOOK_URL in n8n 1.x) to a public https address that Azure DevOps can reach (reverse proxy or tunnel); for Azure DevOps Server inside your network, create the subscription by hand.',
 	},
 	subscriptionProjectNotFound: {
 		code: 'AZDC-6003',
@@ -507,7 +507,7 @@ export const ERROR_CATALOGUE = {
 	webhookUrlUnavailable: {
 		code: 'AZDC-6005',
 		title: 'n8n gave the trigger no webhook URL to subscribe',
-		fix: 'Save the workflow and activate it again; check n8n\'s WEBHOOK_URL setting.',
+		fix: 'Save the workflow and activate it again; check n8n\'s N8N_WEBHOOK_URL setting (WEBHOOK_URL in n8n 1.x).',
 	},
 } as const satisfies Record<string, ErrorSpec>;
 
