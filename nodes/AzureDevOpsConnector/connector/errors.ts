@@ -243,7 +243,8 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3101',
 		title: 'The trigger has no secret to check the delivery against',
 		fix: 'Activate the workflow with "Register Subscription Automatically" on, so the trigger generates the secret and puts it on the subscription; or choose a Service Hook Secret credential.',
-		httpStatus: 401,
+		// Since issue 15 (class 5) a delivery is never told why it did not authenticate: it gets AZDC-3010.
+		retired: true,
 	},
 	webhookConfigurationInvalid: {
 		code: 'AZDC-3102',
@@ -260,7 +261,6 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3104',
 		title: 'The Service Hook Secret credential is incomplete',
 		fix: 'Fill in the user name and a password of at least 12 characters (Basic auth), or a header name (letters, digits, "-") and a value of at least 12 characters (Header).',
-		httpStatus: 401,
 	},
 
 	// 4xxx: credentials and transport

@@ -12,7 +12,7 @@ import { apiPath, azureDevOpsRequest, errorCodeOf, type AzureDevOpsCredentialTyp
 import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
 import { registrationFor, storeRegistration, type GeneratedSecret, type Registration } from './state';
 import { resolveTriggerTarget, type TriggerTarget } from './target';
-import { generateSecret, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
+import { generateSecret, secretFromCredential, storeVerifierAtActivation, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
 interface SubscriptionBody {
 	id: string;
@@ -111,9 +111,22 @@ async function deleteSubscriptions(
 	return failed;
 }
 
+/**
+ * The verifier deliveries are checked against (see secretVerifier.ts), made from the credential as it is at
+ * activation; an incomplete credential fails the activation with its coded fault (AZDC-3104).
+ */
+async function verifierAtActivation(context: IHookFunctions): Promise<void> {
+	try {
+		await storeVerifierAtActivation(context);
+	} catch (error) {
+		throw failure(context, error);
+	}
+}
+
 /** checkExists: true when every subscription stored for this URL still exists and still points at it. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
+	if (config.deliveryAuthentication === 'credential') await verifierAtActivation(this);
 	if (!config.registerSubscription) {
 		if (config.deliveryAuthentication === 'generatedSecret') {
 			throw failure(
@@ -283,6 +296,7 @@ async function consumerAuthInputs(
 	} catch (error) {
 		throw failure(context, error);
 	}
+	await verifierAtActivation(context);
 	return secret.kind === 'basicAuth'
 		? { inputs: { basicAuthUsername: secret.user, basicAuthPassword: secret.password } }
 		: { inputs: { httpHeaders: subscriptionHeaderLine(secret.name, secret.value) } };
