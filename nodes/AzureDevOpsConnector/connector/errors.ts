@@ -472,6 +472,11 @@ export const ERROR_CATALOGUE = {
 		title: 'A generated secret needs "Register Subscription Automatically"',
 		fix: 'Turn on "Register Subscription Automatically", or choose "Service Hook Secret Credential" and put the same secret on the subscription you create by hand.',
 	},
+	secretOverPlainHttp: {
+		code: 'AZDC-6080',
+		title: 'The trigger would register its secret on a plain-http webhook URL',
+		fix: 'Give n8n an https webhook URL (WEBHOOK_URL=https://…, e.g. behind a reverse proxy); for local testing use a loopback URL (localhost, 127.0.0.1); or, if you accept that Azure DevOps sends the secret in clear text with every delivery, turn on Options → Allow Secret Over Plain HTTP.',
+	},
 	webhookUrlUnavailable: {
 		code: 'AZDC-6005',
 		title: 'n8n gave the trigger no webhook URL to subscribe',

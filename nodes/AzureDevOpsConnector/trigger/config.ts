@@ -28,6 +28,8 @@ export interface TriggerConfig {
 	onlyMappedStates: boolean;
 	fetchWorkItem: boolean;
 	ticketReference: TicketReferenceOptions;
+	/** The user accepts registering a secret on a plain-http, non-loopback URL. */
+	allowSecretOverHttp: boolean;
 }
 
 type ParameterContext = IWebhookFunctions | IHookFunctions;
@@ -218,6 +220,7 @@ function configFromParameters(p: IDataObject): TriggerConfig {
 		onlyMappedStates: options.onlyMappedStates === true,
 		fetchWorkItem: options.fetchWorkItem !== false,
 		ticketReference,
+		allowSecretOverHttp: options.allowSecretOverHttp === true,
 	};
 }
 

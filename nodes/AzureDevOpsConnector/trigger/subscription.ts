@@ -123,9 +123,35 @@ async function verifierAtActivation(context: IHookFunctions): Promise<void> {
 	}
 }
 
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * Azure DevOps sends the subscription's secret with every delivery: on a plain-http URL anyone on the path reads it.
+ * Such a registration is refused unless the URL is loopback (local testing) or the user accepted it explicitly.
+ */
+function refuseSecretInClearText(context: IHookFunctions, config: TriggerConfig, url: string): void {
+	if (config.deliveryAuthentication === 'none' || config.allowSecretOverHttp) return;
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return;
+	}
+	if (parsed.protocol !== 'http:' || LOOPBACK_HOST.test(parsed.hostname)) return;
+	throw failure(
+		context,
+		new ConnectorError(
+			'secretOverPlainHttp',
+			`The webhook URL ${parsed.protocol}//${parsed.host}${parsed.pathname} is plain http: Azure DevOps would send the ${config.deliveryAuthentication === 'credential' ? "Service Hook Secret" : 'generated secret'} in clear text with every delivery.`,
+			{ field: 'Webhook URL' },
+		),
+	);
+}
+
 /** checkExists: true when every subscription stored for this URL still exists and still points at it. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
+	if (config.registerSubscription) refuseSecretInClearText(this, config, webhookUrl(this));
 	if (config.deliveryAuthentication === 'credential') await verifierAtActivation(this);
 	if (!config.registerSubscription) {
 		if (config.deliveryAuthentication === 'generatedSecret') {
@@ -172,6 +198,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
 	if (!config.registerSubscription) return true;
 	const url = webhookUrl(this);
+	refuseSecretInClearText(this, config, url);
 	const where = await target(this, config);
 	const credentialType = where.credentialType;
 	const staticData = this.getWorkflowStaticData('node');
