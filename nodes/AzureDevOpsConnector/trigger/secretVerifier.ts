@@ -81,13 +81,20 @@ export function readVerifier(value: unknown): SecretVerifier | undefined {
 	};
 }
 
+/** Salt and hash of a verifier as bytes, decoded once per verifier object (the process keeps one per node). */
+const decoded = new WeakMap<SecretVerifier, { salt: Buffer; hash: Buffer }>();
+
 /** Whether the delivery's headers carry the secret the verifier was made from; constant time in the secret. */
 export function verifies(verifier: SecretVerifier, headers: HeaderBag): boolean {
 	const supplied = suppliedSecretBytes(verifier.kind, verifier.header, headers);
 	if (supplied === undefined) return false;
-	const expected = Buffer.from(verifier.hash, 'base64');
-	const actual = digest(Buffer.from(verifier.salt, 'base64'), supplied);
-	return expected.length === actual.length && timingSafeEqual(expected, actual);
+	let bytes = decoded.get(verifier);
+	if (!bytes) {
+		bytes = { salt: Buffer.from(verifier.salt, 'base64'), hash: Buffer.from(verifier.hash, 'base64') };
+		decoded.set(verifier, bytes);
+	}
+	const actual = digest(bytes.salt, supplied);
+	return bytes.hash.length === actual.length && timingSafeEqual(bytes.hash, actual);
 }
 
 const LIVE_VERIFIERS = 256;
@@ -107,9 +114,12 @@ function remember<T>(map: Map<string, T>, key: string, value: T): void {
 export function currentVerifier(key: string, staticData: IDataObject, credentialId: string): SecretVerifier | undefined {
 	const live = liveVerifiers.get(key);
 	const stored = staticData[VERIFIER_KEY] === undefined ? undefined : readVerifier(staticData[VERIFIER_KEY]);
-	const candidates = [live, stored].filter((verifier): verifier is SecretVerifier => verifier?.credentialId === credentialId);
-	if (candidates.length === 2) return candidates[0].at >= candidates[1].at ? candidates[0] : candidates[1];
-	return candidates[0];
+	const usable = (verifier: SecretVerifier | undefined): verifier is SecretVerifier => verifier?.credentialId === credentialId;
+	if (usable(live) && (!usable(stored) || live.at >= stored.at)) return live;
+	if (!usable(stored)) return undefined;
+	// From now on this process uses its own copy: static data is a fresh copy on every request.
+	keepVerifier(key, stored);
+	return stored;
 }
 
 /** Keeps a verifier in this process (after a refresh on the delivery path or at activation). */

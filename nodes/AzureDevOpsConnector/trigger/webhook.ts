@@ -66,13 +66,15 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	// 1. Who sent it, before anything else is read: one parameter (how deliveries authenticate) and the secret's
 	//    verifier. Every refusal is the same answer, whatever the configuration.
 	const node = context.getNode();
+	const workflowId = context.getWorkflow().id;
+	const nodeKey = nodeKeyOf(workflowId, node);
 	const staticData = context.getWorkflowStaticData('node');
 	const mode = deliveryAuthenticationOf(context);
-	const auth: AuthResult = mode === undefined ? { ok: false } : await authenticateDelivery(context, mode, node, staticData);
+	const auth: AuthResult = mode === undefined ? { ok: false } : await authenticateDelivery(context, mode, node, nodeKey, staticData);
 	if (!auth.ok) return reply(context, 401, { ...UNAUTHENTICATED_ANSWER });
 
 	// The configuration, computed once per set of parameters; a fault is told only to a caller who authenticated.
-	const outcome = deliveryConfig(context, nodeKeyOf(context.getWorkflow().id, node));
+	const outcome = deliveryConfig(context, nodeKey);
 	if (!outcome.ok) {
 		if (outcome.fresh) context.logger.error(`Azure DevOps Connector Trigger: ${outcome.message}`);
 		return reply(context, ERROR_CATALOGUE.webhookConfigurationInvalid.httpStatus, { code: outcome.code, message: outcome.message });
@@ -102,7 +104,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		revision: delivery.revision,
 	};
 	// The editor's test URL keeps to static data alone: its deliveries must not count as seen for the production URL.
-	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(context.getWorkflow().id, node.id);
+	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(workflowId, node.id);
 	const dedup = dedupStateOf(staticData, liveKey);
 	const verdict = checkDelivery(dedup.state, identity);
 	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery.workItemId);

@@ -136,6 +136,7 @@ export async function authenticateDelivery(
 	context: IWebhookFunctions,
 	mode: DeliveryAuthentication,
 	node: INode,
+	key: string,
 	staticData: IDataObject,
 ): Promise<AuthResult> {
 	if (mode === 'none') return { ok: true };
@@ -159,7 +160,6 @@ export async function authenticateDelivery(
 		return { ok: accepted };
 	}
 
-	const key = nodeKeyOf(context.getWorkflow().id, node);
 	const credentialId = credentialReferenceOf(node);
 	const now = Date.now();
 	const verifier = currentVerifier(key, staticData, credentialId);
