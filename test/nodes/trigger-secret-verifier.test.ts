@@ -106,6 +106,17 @@ describe.each([
 		expect(await status(rig, headers(NEW))).toBe(200);
 	});
 
+	it('a credential made unusable stops every delivery once the verifier is old, also between two attempts to read it', async () => {
+		rotate(rig, { [field]: 'short' });
+		now += MAX_AGE_MS;
+		expect(await status(rig, headers(OLD))).toBe(401);
+		expect(reads).toHaveBeenCalledTimes(1);
+		for (let i = 0; i < 5; i++) expect(await status(rig, headers(OLD))).toBe(401);
+		now += REFRESH_INTERVAL_MS;
+		expect(await status(rig, headers(OLD))).toBe(401);
+		expect(reads).toHaveBeenCalledTimes(2);
+	});
+
 	it('another process (a restart, a queue-mode webhook process) starts from the verifier in static data: no credential read', async () => {
 		const other = await triggerRig(undefined, { parameters: PARAMETERS, credentials: credentials(value(OLD)), staticData: copyOf(rig.workflow.staticData) });
 		const otherReads = jest.spyOn(other.workflow.credentialsHelper, 'getDecrypted');

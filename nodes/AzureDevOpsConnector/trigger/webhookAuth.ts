@@ -167,9 +167,10 @@ export async function authenticateDelivery(
 	if (fresh && verifies(verifier, headers)) return { ok: true, newerVerifier: newerThanStored(staticData, verifier) };
 	if (!mayRefresh(key, now)) {
 		// Too soon to look at the credential again. A read under way (the first deliveries after a restart arrive
-		// together) is waited for; otherwise an old verifier still serves until it can be refreshed.
+		// together) is waited for. An old verifier is never trusted: when it is old and the credential was read less
+		// than an interval ago, that read failed (the credential is unusable), and its old secret must not serve on.
 		const inFlight = pendingRefresh.get(key);
-		const against = inFlight ? await inFlight : fresh ? undefined : verifier;
+		const against = inFlight ? await inFlight : undefined;
 		const ok = against !== undefined && verifies(against, headers);
 		if (!ok) context.logger.debug('Azure DevOps Connector Trigger refused a delivery: it does not carry the Service Hook Secret.');
 		return { ok, newerVerifier: ok ? newerThanStored(staticData, against) : undefined };
