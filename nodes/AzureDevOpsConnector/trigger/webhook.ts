@@ -70,7 +70,8 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	const nodeKey = nodeKeyOf(workflowId, node);
 	const staticData = context.getWorkflowStaticData('node');
 	const mode = deliveryAuthenticationOf(context);
-	const auth: AuthResult = mode === undefined ? { ok: false } : await authenticateDelivery(context, mode, node, nodeKey, staticData);
+	const checked = mode === undefined ? { ok: false } : authenticateDelivery(context, mode, node, nodeKey, staticData);
+	const auth: AuthResult = checked instanceof Promise ? await checked : checked;
 	if (!auth.ok) return reply(context, 401, { ...UNAUTHENTICATED_ANSWER });
 
 	// The configuration, computed once per set of parameters; a fault is told only to a caller who authenticated.

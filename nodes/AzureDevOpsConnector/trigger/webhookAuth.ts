@@ -132,13 +132,15 @@ export interface AuthResult {
  * registration of this node (test and production URL) is tried, all of them every time, so the time taken does not
  * tell which one came close.
  */
-export async function authenticateDelivery(
+export function authenticateDelivery(
 	context: IWebhookFunctions,
 	mode: DeliveryAuthentication,
 	node: INode,
 	key: string,
 	staticData: IDataObject,
-): Promise<AuthResult> {
+): AuthResult | Promise<AuthResult> {
+	// Synchronous unless the credential must be read: a delivery that matches the verifier is answered in the same
+	// turn of the event loop as n8n's call (measured: answering after an await cost more in n8n's response path).
 	if (mode === 'none') return { ok: true };
 	const headers = context.getHeaderData() as HeaderBag;
 	if (mode === 'generatedSecret') {
@@ -165,6 +167,17 @@ export async function authenticateDelivery(
 	const verifier = currentVerifier(key, staticData, credentialId);
 	const fresh = verifier !== undefined && now - verifier.at < MAX_AGE_MS && verifier.at <= now;
 	if (fresh && verifies(verifier, headers)) return { ok: true, newerVerifier: newerThanStored(staticData, verifier) };
+	return checkAgainstCredential(context, node, key, staticData, headers, now);
+}
+
+async function checkAgainstCredential(
+	context: IWebhookFunctions,
+	node: INode,
+	key: string,
+	staticData: IDataObject,
+	headers: HeaderBag,
+	now: number,
+): Promise<AuthResult> {
 	if (!mayRefresh(key, now)) {
 		// Too soon to look at the credential again. A read under way (the first deliveries after a restart arrive
 		// together) is waited for. An old verifier is never trusted: when it is old and the credential was read less
