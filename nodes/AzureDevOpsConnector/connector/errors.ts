@@ -260,7 +260,8 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3101',
 		title: 'The trigger has no secret to check the delivery against',
 		fix: 'Activate the workflow with "Register Subscription Automatically" on, so the trigger generates the secret and puts it on the subscription; or choose a Service Hook Secret credential.',
-		httpStatus: 401,
+		// Since issue 15 (class 5) a delivery is never told why it did not authenticate: it gets AZDC-3010.
+		retired: true,
 	},
 	webhookConfigurationInvalid: {
 		code: 'AZDC-3102',
@@ -277,7 +278,6 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3104',
 		title: 'The Service Hook Secret credential is incomplete',
 		fix: 'Fill in the user name and a password of at least 12 characters (Basic auth), or a header name (letters, digits, "-") and a value of at least 12 characters (Header).',
-		httpStatus: 401,
 	},
 
 	// 4xxx: credentials and transport
@@ -503,6 +503,11 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-6004',
 		title: 'A generated secret needs "Register Subscription Automatically"',
 		fix: 'Turn on "Register Subscription Automatically", or choose "Service Hook Secret Credential" and put the same secret on the subscription you create by hand.',
+	},
+	secretOverPlainHttp: {
+		code: 'AZDC-6080',
+		title: 'The trigger would register its secret on a plain-http webhook URL',
+		fix: 'Give n8n an https webhook URL (N8N_WEBHOOK_URL=https://…, WEBHOOK_URL in n8n 1.x, e.g. behind a reverse proxy); for local testing use a loopback URL (localhost, 127.0.0.1); or, if you accept that Azure DevOps sends the secret in clear text with every delivery, turn on Options → Allow Secret Over Plain HTTP.',
 	},
 	webhookUrlUnavailable: {
 		code: 'AZDC-6005',
