@@ -17,7 +17,7 @@ import {
 	type OrganizationTarget,
 	type Target,
 } from '../transport';
-import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
+import { configurationFault, readTriggerConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
 import { registrationFor, storeRegistration, type GeneratedSecret, type Registration } from './state';
 import { generateSecret, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
@@ -104,6 +104,8 @@ async function deleteSubscriptions(
 /** checkExists: true when every subscription stored for this URL still exists and still points at it. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
+	// n8n asks checkExists first at every activation: the one place to say what the settings got away with.
+	for (const warning of triggerSettingsWarnings(this)) this.logger.warn(`Azure DevOps Connector Trigger: ${warning}`);
 	if (!config.registerSubscription) {
 		if (config.deliveryAuthentication === 'generatedSecret') {
 			throw failure(

@@ -15,7 +15,7 @@ import { readTicketReference, type TicketReference } from '../connector/ticketRe
 import type { WorkItemRelation } from '../connector/types';
 import type { HeaderBag, WebhookSecret } from '../connector/webhookSecret';
 import { errorCodeOf, resolveTarget, workItems, type AzureDevOpsCredentialType } from '../transport';
-import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
+import { configurationFault, readTriggerConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
 import { buildOutputItem, ticketOutput } from './output';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { authenticateDelivery, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
@@ -171,6 +171,11 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		ticketOutput(reference, ticketState, reason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
+	// A test event in the editor also shows what the settings got away with (production deliveries skip the re-read).
+	if (context.getMode() === 'manual') {
+		const warnings = triggerSettingsWarnings(context);
+		if (warnings.length > 0) item.warnings = warnings;
+	}
 	// Answered here rather than through `webhookResponse`: n8n 2.x answers an "onReceived" webhook only after it has
 	// handed the execution to its runner, which wraps the workflow's static data anew and so clears its "changed"
 	// mark; the duplicate window recorded above would then never be saved (measured on n8n 2.41.1 by test/e2e: the

@@ -53,20 +53,50 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		// Only coded faults come out of the options (ticket reference mode, prefix, field).
 		throw operationError(this, error as ConnectorError, 0);
 	}
-	const continueOnFail = this.continueOnFail();
-	const results: Array<ItemResult | undefined> = new Array<ItemResult | undefined>(items.length).fill(undefined);
 	const resolver = new ConfigResolver(this, options);
+	const results = await createAll(this, items, options, resolver);
+	showWarnings(this, resolver.warnings(), results);
+	return results;
+}
+
+/**
+ * Shows what the settings got away with (an unknown or misspelt key) where n8n shows such things: as execution hints
+ * on the node's output, where the n8n line has them, otherwise in a `warnings` field on every output item.
+ */
+function showWarnings(context: IExecuteFunctions, warnings: string[], results: ItemResult[]): void {
+	if (warnings.length === 0) return;
+	const withHints = context as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
+	if (typeof withHints.addExecutionHints === 'function') {
+		withHints.addExecutionHints(
+			...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
+		);
+		return;
+	}
+	for (const result of results) {
+		if (!Array.isArray(result)) continue;
+		for (const item of result) item.json.warnings = [...warnings];
+	}
+}
+
+async function createAll(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	options: CreateOptions,
+	resolver: ConfigResolver,
+): Promise<ItemResult[]> {
+	const continueOnFail = context.continueOnFail();
+	const results: Array<ItemResult | undefined> = new Array<ItemResult | undefined>(items.length).fill(undefined);
 
 	// 1. Every item's configuration and patch, before any request: invalid settings fail with all their faults and
 	//    nothing is sent.
 	const plans: Plan[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
-			const prepared = await prepare(this, resolver, options, items[index], index);
+			const prepared = await prepare(context, resolver, options, items[index], index);
 			if ('skipped' in prepared) results[index] = [{ json: prepared.skipped, pairedItem: { item: index } }];
 			else plans.push(prepared);
 		} catch (error) {
-			results[index] = { error: itemError(this, error, index) };
+			results[index] = { error: itemError(context, error, index) };
 			if (!continueOnFail) return settled(results);
 		}
 	}
@@ -79,7 +109,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 			const first = group[0];
 			try {
 				const found = await findExistingWorkItems(
-					this,
+					context,
 					first.config,
 					uniqueTicketIds(group),
 					options.reference,
@@ -91,7 +121,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 				}
 			} catch (error) {
 				for (const plan of group) outcomes.set(plan.index, { error: asError(error) });
-				if (!continueOnFail) return finish(this, results, plans, outcomes);
+				if (!continueOnFail) return finish(context, results, plans, outcomes);
 			}
 		}
 	}
@@ -107,7 +137,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 			outcomes.set(
 				plan.index,
 				options.ifExists === 'fail'
-					? { error: alreadyExists(this, plan, hit.id) }
+					? { error: alreadyExists(context, plan, hit.id) }
 					: { ok: { json: summaryOutput(plan, hit, false), created: false } },
 			);
 			continue;
@@ -123,7 +153,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		toCreate.length,
 		async (position, report) => {
 			const plan = toCreate[position];
-			const outcome = await createWithRecovery(this, plan, options, report);
+			const outcome = await createWithRecovery(context, plan, options, report);
 			if ('error' in outcome && !continueOnFail) stop = true;
 			outcomes.set(plan.index, outcome);
 			return outcome;
@@ -140,13 +170,13 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		if ('error' in firstOutcome) {
 			outcomes.set(plan.index, { error: firstOutcome.error });
 		} else if (options.ifExists === 'fail') {
-			outcomes.set(plan.index, { error: alreadyExists(this, plan, Number(firstOutcome.ok.json.id)) });
+			outcomes.set(plan.index, { error: alreadyExists(context, plan, Number(firstOutcome.ok.json.id)) });
 		} else {
 			outcomes.set(plan.index, { ok: { json: { ...firstOutcome.ok.json, created: false }, created: false } });
 		}
 	}
 
-	return finish(this, results, plans, outcomes);
+	return finish(context, results, plans, outcomes);
 }
 
 /** Reads, checks and renders one ticket; returns its plan or the skipped item when it is not in BeginState. */
