@@ -73,3 +73,63 @@ describe('a settings key that is ignored', () => {
 		}
 	});
 });
+
+describe('several faults in the Connector Settings at once', () => {
+	it('reads as a short headline, then one problem per line, each fix once, and every code', async () => {
+		const run = await createFromTicket(emu, {
+			tickets: [ticket(7010)],
+			parameters: {
+				connectorSettings: JSON.stringify({
+					ConnectorType: 'Jira',
+					URL: 'http://dev.azure.com/fabrikam/Service Desk',
+					AccessToken: 'first',
+					AttributeMap: { 'System.Title': '[$TicketTitle$]', 'System.WorkItemType': 'Task' },
+					BeginState: 'Synchronization to DevOps',
+					Url: 'https://dev.azure.com/fabrikam/Service Desk',
+				}),
+			},
+		});
+
+		const error = run.error as unknown as { message: string; description: string; context: IDataObject };
+		expect(error.message).toBe('4 problems in the Connector Settings (input item 0)');
+		expect(error.context.codes).toEqual(['AZDC-1044', 'AZDC-1004', 'AZDC-1011', 'AZDC-1020']);
+		const problems = /^<ul>(.*?)<\/ul>How to fix:<ul>(.*)<\/ul>$/.exec(error.description);
+		expect(problems).not.toBeNull();
+		const lines = (html: string) => html.replace(/^<li>|<\/li>$/g, '').split('</li><li>');
+		expect(lines(problems![1])).toEqual([
+			'[AZDC-1044] URL: "URL" and "Url" are both URL.',
+			'[AZDC-1004] ConnectorType: ConnectorType is "Jira"; this node handles "AzureDevOps" only.',
+			'[AZDC-1011] URL: "http://dev.azure.com/fabrikam/Service Desk" uses http.',
+			'[AZDC-1020] AccessToken: AccessToken (text) is not a whole number of 0 or more.',
+		]);
+		const fixes = lines(problems![2]);
+		expect(fixes).toHaveLength(4);
+		expect(fixes[1]).toBe('AZDC-1004: Set "ConnectorType": "AzureDevOps".');
+		expect(createRequestsCount()).toBe(0);
+	});
+
+	it('gives a fix shared by two faults once, naming both', async () => {
+		const run = await createFromTicket(emu, {
+			tickets: [ticket(7011)],
+			parameters: {
+				connectorSettings: JSON.stringify({
+					URL: serviceDeskUrl(emu),
+					AttributeMap: { 'System.Title': '[$TicketTitle$]', 'System.WorkItemType': 'Task' },
+					beginstate: 'A',
+					BeginState: 'B',
+					endstate: 'C',
+					EndState: 'D',
+				}),
+			},
+		});
+		const error = run.error as unknown as { message: string; description: string };
+		expect(error.message).toBe('2 problems in the Connector Settings (input item 0)');
+		const fixPart = error.description.split('How to fix:')[1];
+		expect(fixPart.match(/<li>/g)).toHaveLength(1);
+		expect(fixPart).toContain('AZDC-1044: Keep one of the keys');
+	});
+});
+
+function createRequestsCount(): number {
+	return emu.requests().filter((r) => r.method === 'POST' && /\/_apis\/wit\/workitems\/\$/i.test(r.path)).length;
+}

@@ -67,3 +67,28 @@ describe('a Connector Settings key the trigger ignores', () => {
 		}
 	});
 });
+
+describe('several faults in the trigger\'s Connector Settings', () => {
+	it('fail the activation with a short headline and one problem per line', async () => {
+		const rig = await triggerRig(emu, {
+			parameters: {
+				events: ['workitem.updated'],
+				configuration: 'settingsJson',
+				connectorSettings: JSON.stringify({ ConnectorType: 'Jira', EndState: '' }),
+			},
+		});
+		try {
+			const error = (await rig.workflow.activate('Azure DevOps Connector Trigger').catch((e: unknown) => e)) as {
+				message: string;
+				description: string;
+				context: IDataObject;
+			};
+			expect(error.message).toBe('3 problems in the Connector Settings');
+			expect(error.context.codes).toEqual(['AZDC-1004', 'AZDC-1041', 'AZDC-1042']);
+			expect(error.description).toContain('<li>[AZDC-1041] EndState: EndState is empty.</li>');
+			expect(error.description).toContain('<li>[AZDC-1042] WorkItemEndState: WorkItemEndState is not set.</li>');
+		} finally {
+			await rig.close();
+		}
+	});
+});

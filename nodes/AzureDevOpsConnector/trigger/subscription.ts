@@ -6,9 +6,10 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ConnectorError } from '../connector/errors';
+import { ConnectorError, ConnectorErrors } from '../connector/errors';
 import { subscriptionHeaderLine } from '../connector/webhookSecret';
 import {
+	faultsError,
 	isAzureDevOpsError,
 	projects,
 	resolveTarget,
@@ -23,6 +24,7 @@ import { generateSecret, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from 
 
 function failure(context: IHookFunctions, error: unknown): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ConnectorErrors) return faultsError(context.getNode(), error);
 	const fault = configurationFault(error);
 	if (fault) {
 		const nodeError = new NodeOperationError(context.getNode(), fault.message, { description: fault.fix });

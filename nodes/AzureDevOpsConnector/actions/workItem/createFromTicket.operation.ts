@@ -9,7 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ConnectorError, ConnectorErrors } from '../../connector/errors';
 import { normaliseTicketId, ticketReferencePatch } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
-import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
+import { errorCodeOf, faultsError, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
@@ -392,19 +392,7 @@ function withCreatedList(
 
 /** A coded error for one item, its index (and the variable, field or setting) named in the message. */
 function itemError(context: IExecuteFunctions, error: unknown, index: number): Error {
-	if (error instanceof ConnectorErrors) {
-		const message =
-			error.errors.length === 1
-				? error.message.replace(' Fix: ', ` (input item ${index}) Fix: `)
-				: error.message.replace('\n', ` (input item ${index}):\n`).replace(/:\s*\(input item/, ' (input item');
-		const nodeError = new NodeOperationError(context.getNode(), message, {
-			description: error.errors.map((fault) => `${fault.code}: ${fault.fix}`).join('\n'),
-			itemIndex: index,
-		});
-		nodeError.context.code = error.code;
-		nodeError.context.codes = error.errors.map((fault) => fault.code);
-		return nodeError;
-	}
+	if (error instanceof ConnectorErrors) return faultsError(context.getNode(), error, index, `(input item ${index})`);
 	if (error instanceof ConnectorError) {
 		const message = error.message.replace(' Fix: ', ` (input item ${index}) Fix: `);
 		const nodeError = new NodeOperationError(context.getNode(), message, { description: error.fix, itemIndex: index });

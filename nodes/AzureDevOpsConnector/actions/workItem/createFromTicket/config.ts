@@ -192,7 +192,7 @@ export class ConfigResolver {
 					new ConnectorError('workItemTypeMissing', 'No work item type is chosen.', { field: 'Work Item Type' }),
 				);
 			}
-			if (faults.length > 0 || !attributeMap) throw new ConnectorErrors(faults);
+			if (faults.length > 0 || !attributeMap) throw new ConnectorErrors(faults, "the node's parameters");
 			return {
 				key,
 				credentialType: target.credentialType,
