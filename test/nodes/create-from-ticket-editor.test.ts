@@ -133,3 +133,55 @@ describe('several faults in the Connector Settings at once', () => {
 function createRequestsCount(): number {
 	return emu.requests().filter((r) => r.method === 'POST' && /\/_apis\/wit\/workitems\/\$/i.test(r.path)).length;
 }
+
+describe('one shape for every output item', () => {
+	const KEYS = [
+		'created',
+		'existing',
+		'id',
+		'project',
+		'reason',
+		'rev',
+		'skipped',
+		'state',
+		'ticket',
+		'title',
+		'url',
+		'validateOnly',
+		'webUrl',
+		'workItemType',
+	];
+
+	it('gives created, existing (found, or made by an earlier item) and skipped tickets the same keys, with a reason', async () => {
+		await createFromTicket(emu, { tickets: [ticket(7020)] });
+		const run = await createFromTicket(emu, {
+			tickets: [ticket(7021), ticket(7020), ticket(7021), ticket(7022, { state: 'New' })],
+		});
+
+		expect(run.error).toBeUndefined();
+		const items = run.items.map((item) => item.json);
+		for (const item of items) expect(Object.keys(item).sort()).toEqual(KEYS);
+		expect(items.map(({ created, existing, skipped }) => ({ created, existing, skipped }))).toEqual([
+			{ created: true, existing: false, skipped: false },
+			{ created: false, existing: true, skipped: false },
+			{ created: false, existing: true, skipped: false },
+			{ created: false, existing: false, skipped: true },
+		]);
+		expect(items[0].reason).toBeNull();
+		expect(items[1].reason).toBe(`Ticket 7020 already has work item ${String(items[1].id)}; nothing was created.`);
+		expect(items[2].reason).toBe(
+			`Ticket 7021's work item ${String(items[0].id)} was created by input item 0 of this run; nothing more was created.`,
+		);
+		expect(items[3]).toMatchObject({ id: null, project: 'Service Desk', ticket: { id: '7022' } });
+		expect(items[3].reason).toContain('is not the BeginState');
+	});
+
+	it('gives Validate Only items the same keys, and says why there is no id', async () => {
+		const run = await createFromTicket(emu, { tickets: [ticket(7030)], options: { validateOnly: true } });
+		expect(run.error).toBeUndefined();
+		const item = run.items[0].json;
+		expect(Object.keys(item).sort()).toEqual(KEYS);
+		expect(item).toMatchObject({ created: false, existing: false, skipped: false, validateOnly: true, id: null });
+		expect(item.reason).toBe('Validate Only: Azure DevOps checked the work item and saved nothing.');
+	});
+});

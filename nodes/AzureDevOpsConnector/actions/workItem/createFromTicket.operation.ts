@@ -138,7 +138,16 @@ async function createAll(
 				plan.index,
 				options.ifExists === 'fail'
 					? { error: alreadyExists(context, plan, hit.id) }
-					: { ok: { json: summaryOutput(plan, hit, false), created: false } },
+					: {
+							ok: {
+								json: {
+									...summaryOutput(plan, hit, false),
+									existing: true,
+									reason: `Ticket ${plan.ticketId} already has work item ${hit.id}; nothing was created.`,
+								},
+								created: false,
+							},
+						},
 			);
 			continue;
 		}
@@ -172,7 +181,11 @@ async function createAll(
 		} else if (options.ifExists === 'fail') {
 			outcomes.set(plan.index, { error: alreadyExists(context, plan, Number(firstOutcome.ok.json.id)) });
 		} else {
-			outcomes.set(plan.index, { ok: { json: { ...firstOutcome.ok.json, created: false }, created: false } });
+			const json = firstOutcome.ok.json;
+			const reason = firstOutcome.ok.created
+				? `Ticket ${plan.ticketId}'s work item ${String(json.id)} was created by input item ${first.index} of this run; nothing more was created.`
+				: json.reason;
+			outcomes.set(plan.index, { ok: { json: { ...json, created: false, existing: json.existing === true || firstOutcome.ok.created, reason }, created: false } });
 		}
 	}
 
@@ -208,12 +221,12 @@ async function prepare(
 		}
 		if (String(state).trim().toLowerCase() !== config.beginState.trim().toLowerCase()) {
 			return {
-				skipped: {
+				skipped: itemOfShape({
+					project: config.project,
+					ticket: { id: ticketId, url: ticketUrl },
 					skipped: true,
 					reason: `The ticket's state "${String(state)}" is not the BeginState "${config.beginState}"; nothing was sent.`,
-					ticket: { id: ticketId, url: ticketUrl },
-					created: false,
-				},
+				}),
 			};
 		}
 	}
@@ -291,7 +304,18 @@ async function sendCreate(
 	if (options.validateOnly) {
 		// Azure DevOps checked the work item but saved nothing: there is no id or address to report.
 		const json = workItemOutput(plan, body, false);
-		return { json: { ...json, id: null, url: null, webUrl: null, rev: null, validateOnly: true }, created: false };
+		return {
+			json: {
+				...json,
+				id: null,
+				url: null,
+				webUrl: null,
+				rev: null,
+				validateOnly: true,
+				reason: 'Validate Only: Azure DevOps checked the work item and saved nothing.',
+			},
+			created: false,
+		};
 	}
 	return { json: workItemOutput(plan, body, true), created: true };
 }
@@ -301,7 +325,7 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 	const id = typeof body.id === 'number' ? body.id : null;
 	const links = body._links as { html?: { href?: unknown } } | undefined;
 	const project = (fields['System.TeamProject'] as string | undefined) ?? plan.config.project;
-	return {
+	return itemOfShape({
 		id,
 		url: typeof body.url === 'string' ? body.url : null,
 		webUrl:
@@ -317,6 +341,30 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 		project,
 		created,
 		ticket: { id: plan.ticketId, url: plan.ticketUrl },
+	});
+}
+
+/**
+ * Every item Create From Ticket outputs has the same keys, whether the work item was created, already existed, or the
+ * ticket was skipped, so that n8n's Table view shows no holes; `reason` says why nothing was created (null when it was).
+ */
+function itemOfShape(values: IDataObject): IDataObject {
+	return {
+		id: null,
+		url: null,
+		webUrl: null,
+		rev: null,
+		workItemType: null,
+		state: null,
+		title: null,
+		project: null,
+		created: false,
+		existing: false,
+		skipped: false,
+		validateOnly: false,
+		reason: null,
+		ticket: null,
+		...values,
 	};
 }
 
