@@ -14,6 +14,8 @@ export interface TicketOutput {
 	source: string | null;
 	/** Why id is null, when it is. */
 	reason?: string;
+	/** Why state is null although the work item's state is mapped: it was already in that state (no change). */
+	stateReason?: string;
 }
 
 /** Builds the output item from a parsed delivery, the ticket found and where the fields finally came from. */
@@ -54,8 +56,14 @@ export function buildOutputItem(
 }
 
 /** The ticket part of the output from what readTicketReference found. */
-export function ticketOutput(reference: TicketReference, state: string | null, reason?: string): TicketOutput {
+export function ticketOutput(
+	reference: TicketReference,
+	state: string | null,
+	reason?: string,
+	stateReason?: string,
+): TicketOutput {
 	const ticket: TicketOutput = { id: reference.id, state, url: reference.url, source: reference.source };
 	if (reference.id === null && reason) ticket.reason = reason;
+	if (stateReason) ticket.stateReason = stateReason;
 	return ticket;
 }

@@ -42,6 +42,9 @@ function ignored(context: IWebhookFunctions, reason: string, extra: IDataObject 
 	return reply(context, 200, { received: true, accepted: false, reason, ...extra });
 }
 
+/** Events that never change the work item's state: a mapped state on them is one the work item was already in. */
+const STATELESS_EVENTS: ReadonlySet<string> = new Set(['workitem.commented', 'workitem.deleted', 'workitem.restored']);
+
 /** The trigger's webhook(): never throws. */
 export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	try {
@@ -143,8 +146,15 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	const filteredOut = filterReason(config, view, delivery.eventType);
 	if (filteredOut) return ignored(context, filteredOut);
 
-	// 6. The ticket state.
-	const ticketState = mapDevOpsState(config.stateMap, view.state.new);
+	// 6. The ticket state, given on the change into a mapped state only: EndState is for when the work item *is closed*,
+	//    not again for every later comment, delete, restore or other update of the closed work item.
+	const mappedState = mapDevOpsState(config.stateMap, view.state.new);
+	const stateEntered = view.state.changed !== false && !STATELESS_EVENTS.has(delivery.eventType);
+	const ticketState = stateEntered ? mappedState : null;
+	const stateReason =
+		mappedState !== null && !stateEntered
+			? `The work item is already in "${view.state.new ?? ''}" (${delivery.eventType}, no change of state); its ticket state "${mappedState}" was given when it changed into "${view.state.new ?? ''}".`
+			: undefined;
 	if (config.onlyMappedStates && ticketState === null) {
 		return ignored(context, `Azure DevOps state "${view.state.new ?? ''}" maps to no ticket state.`);
 	}
@@ -168,7 +178,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	storeDedupState(staticData, recordDelivery(latest, identity), dedup.key);
 	const item = buildOutputItem(
 		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags },
-		ticketOutput(reference, ticketState, reason),
+		ticketOutput(reference, ticketState, reason, stateReason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
 	// A test event in the editor also shows what the settings got away with (production deliveries skip the re-read).
