@@ -62,8 +62,8 @@ async function main() {
 			pinData: { Ticket: [{ json: { TicketID: 'HD-77', TicketTitle: 'Printer offline', state: 'Synchronization to DevOps' } }] },
 			settings: { executionOrder: 'v1' },
 		});
-		const trigger = await rest('POST', '/workflows', {
-			name: 'Trigger panel',
+		const triggerOf = async (name, parameters) => await rest('POST', '/workflows', {
+			name,
 			active: false,
 			nodes: [
 				{
@@ -73,13 +73,15 @@ async function main() {
 					typeVersion: 1.1,
 					position: [0, 0],
 					webhookId: crypto.randomUUID(),
-					parameters: {},
+					parameters,
 					credentials,
 				},
 			],
 			connections: {},
 			settings: { executionOrder: 'v1' },
 		});
+		const trigger = await triggerOf('Trigger panel', {});
+		const byHand = await triggerOf('Trigger panel, subscription made by hand', { authentication: 'none' });
 
 		browser = await editor.launchBrowser();
 		const page = await editor.signedInPage(browser, main.url, rest.login);
@@ -96,11 +98,17 @@ async function main() {
 		await editor.openNode(page, 'Azure DevOps Connector Trigger');
 		await page.waitForTimeout(1000);
 		await page.screenshot({ path: path.join(DOCS, `editor-trigger-panel-${SUFFIX}.png`) });
+		await page.keyboard.press('Escape');
+
+		await editor.openWorkflow(page, main.url, byHand.id);
+		await editor.openNode(page, 'Azure DevOps Connector Trigger');
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: path.join(DOCS, `editor-trigger-panel-by-hand-${SUFFIX}.png`) });
 	} finally {
 		await browser?.close();
 		await main.stop();
 	}
-	for (const name of ['editor-multi-fault-error', 'editor-trigger-panel']) console.log(`docs/${name}-${SUFFIX}.png`);
+	for (const name of ['editor-multi-fault-error', 'editor-trigger-panel', 'editor-trigger-panel-by-hand']) console.log(`docs/${name}-${SUFFIX}.png`);
 }
 
 main().catch((e) => {

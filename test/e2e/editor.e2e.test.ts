@@ -6,6 +6,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { FABRIKAM_TOKEN } from '../emulator';
 import { CREDENTIAL_NAME, majorUnderTest, n8n, startStack, type Stack } from './support';
 
 import * as editor from '../../scripts/lib/editor';
@@ -119,6 +120,26 @@ describeInBrowser(`the editor in a real browser, n8n ${majorUnderTest()}.x${canR
 		await editor.openCredential(page, stack.main.url, stack.credentialId);
 		// n8n tests a saved credential when its dialog opens.
 		await expect(editor.visibleText(page, 'Connection tested successfully')).resolves.toBe(true);
+		await page.keyboard.press('Escape');
+	});
+
+	test('the several-organizations credential test names each organization that fails, one per line', async () => {
+		const credential = await stack.rest('POST', '/credentials', {
+			name: 'Two organizations, one token wrong',
+			type: 'azureDevOpsMultiOrgApi',
+			data: {
+				organizations: `${stack.emu.orgUrl('fabrikam')}\n${stack.emu.orgUrl('contoso')}`,
+				accessTokens: `${FABRIKAM_TOKEN},not-the-contoso-token-000000000000000000`,
+				allowHttp: true,
+			},
+		});
+		await editor.openCredential(page, stack.main.url, String(credential.id));
+		await expect(editor.visibleText(page, 'connect with these settings')).resolves.toBe(true);
+		const details = page.getByText('More details', { exact: false }).first();
+		if (await details.isVisible().catch(() => false)) await details.click();
+		await expect(editor.visibleText(page, '1 of 2 organizations failed the test:')).resolves.toBe(true);
+		await expect(editor.visibleText(page, `${stack.emu.orgUrl('contoso')}: [AZDC-4015] The token was refused (401).`)).resolves.toBe(true);
+		await page.screenshot({ path: path.join(shots, 'editor-credential-test-failure.png') });
 		await page.keyboard.press('Escape');
 	});
 
