@@ -6,6 +6,7 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { refusingWithWords } from '../nodes/AzureDevOpsConnector/connector/errors';
 import {
 	authenticateForOrganization,
 	parseOrganizationTokens,
@@ -61,12 +62,14 @@ export class AzureDevOpsApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const [entry] = parseOrganizationTokens(
-			String(credentials.organizationUrl ?? ''),
-			String(credentials.accessToken ?? ''),
-			{ allowHttp: credentials.allowHttp === true },
-		);
-		return authenticateForOrganization([entry], requestOptions);
+		return refusingWithWords(() => {
+			const [entry] = parseOrganizationTokens(
+				String(credentials.organizationUrl ?? ''),
+				String(credentials.accessToken ?? ''),
+				{ allowHttp: credentials.allowHttp === true },
+			);
+			return authenticateForOrganization([entry], requestOptions);
+		});
 	}
 
 	test: ICredentialTestRequest = {

@@ -5,6 +5,7 @@ import type {
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { refusingWithWords } from '../nodes/AzureDevOpsConnector/connector/errors';
 import {
 	authenticateForOrganization,
 	parseOrganizationTokens,
@@ -63,12 +64,14 @@ export class AzureDevOpsMultiOrgApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const entries = parseOrganizationTokens(
-			String(credentials.organizations ?? ''),
-			String(credentials.accessTokens ?? ''),
-			{ allowHttp: credentials.allowHttp === true },
-		);
-		return authenticateForOrganization(entries, requestOptions);
+		return refusingWithWords(() => {
+			const entries = parseOrganizationTokens(
+				String(credentials.organizations ?? ''),
+				String(credentials.accessTokens ?? ''),
+				{ allowHttp: credentials.allowHttp === true },
+			);
+			return authenticateForOrganization(entries, requestOptions);
+		});
 	}
 
 	// No declarative `test` here: n8n would run it instead of the nodes' `testedBy` function

@@ -8,17 +8,15 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { chromium } = require('playwright-core');
 const n8n = require('./lib/n8n');
+const editor = require('./lib/editor');
 
 const MAJOR = process.env.N8N_MAJOR === '1' ? 1 : 2;
 const DATA = MAJOR === 2 ? path.join(n8n.ROOT, '.n8n-data') : path.join(n8n.ROOT, '.n8n-data', 'v1');
 const N8N_URL = `http://127.0.0.1:${process.env.N8N_PORT || 5678}`;
 const DOCS = path.join(n8n.ROOT, 'docs');
-const BROWSER = process.env.CHROMIUM || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
 
 async function main() {
-	if (!BROWSER) throw new Error('Chromium not found: apt-get install chromium (or set CHROMIUM)');
 	const state = JSON.parse(fs.readFileSync(path.join(DATA, 'demo.json'), 'utf8'));
 	const rest = await n8n.restSession(N8N_URL, { email: state.email, password: state.password });
 	const workflows = await rest('GET', '/workflows');
@@ -33,21 +31,14 @@ async function main() {
 	if (!executions.length) throw new Error('the trigger workflow has no successful execution: run node scripts/demo-roundtrip.js first');
 
 	fs.mkdirSync(DOCS, { recursive: true });
-	const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+	const browser = await editor.launchBrowser();
 	try {
-		const context = await browser.newContext({ viewport: { width: 1440, height: 860 }, deviceScaleFactor: 1 });
-		const page = await context.newPage();
-		await page.goto(`${N8N_URL}/signin`);
-		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(state.email);
-		await page.locator('input[type="password"]').first().fill(state.password);
-		await page.keyboard.press('Enter');
-		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30000 });
+		const page = await editor.signedInPage(browser, N8N_URL, state);
+		const context = page.context();
 
 		// 1. the example workflow in the editor, with the Create From Ticket node's parameters open beside it
-		await page.goto(`${N8N_URL}/workflow/${ticketWf.id}`);
-		await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30000 });
-		await page.waitForTimeout(1500);
-		await dismissPopups(page);
+		await editor.openWorkflow(page, N8N_URL, ticketWf.id);
+		await page.waitForTimeout(700);
 		await page.screenshot({ path: path.join(DOCS, 'editor-workflow.png') });
 		await page.locator('[data-test-id="canvas-node"]', { hasText: 'Create work item from ticket' }).first().dblclick();
 		await page.waitForTimeout(1500);
@@ -75,15 +66,6 @@ async function main() {
 	for (const f of ['editor-workflow.png', 'editor-create-from-ticket.png', 'trigger-output.png']) {
 		console.log(`docs/${f}: ${fs.statSync(path.join(DOCS, f)).size} bytes`);
 	}
-}
-
-/** Closes what n8n shows a new owner on first visit (what's new, survey), when it is there. */
-async function dismissPopups(page) {
-	for (const selector of ['[data-test-id="personalization-form"] button', '.el-dialog__headerbtn', '[aria-label="Close"]']) {
-		const el = page.locator(selector).first();
-		if (await el.isVisible().catch(() => false)) await el.click().catch(() => undefined);
-	}
-	await page.keyboard.press('Escape').catch(() => undefined);
 }
 
 main().catch((e) => {

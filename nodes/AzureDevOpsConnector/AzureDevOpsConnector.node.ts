@@ -1,10 +1,30 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { authenticationProperty } from './actions/common.descriptions';
 import { router } from './actions/router';
+import { operationSubtitle } from './actions/subtitle';
 import * as workItem from './actions/workItem/WorkItem.resource';
 import { credentialTest, listSearch, loadOptions } from './methods';
+
+const properties: INodeProperties[] = [
+	authenticationProperty,
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [{ name: 'Work Item', value: 'workItem' }],
+		default: 'workItem',
+	},
+	...workItem.description,
+];
 
 export class AzureDevOpsConnector implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +33,7 @@ export class AzureDevOpsConnector implements INodeType {
 		icon: { light: 'file:azureDevOps.svg', dark: 'file:azureDevOps.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: operationSubtitle(properties),
 		description: 'Create Azure DevOps work items from service-desk tickets, and read, update, search and comment on them',
 		defaults: { name: 'Azure DevOps Connector' },
 		usableAsTool: true,
@@ -32,18 +52,7 @@ export class AzureDevOpsConnector implements INodeType {
 				displayOptions: { show: { authentication: ['azureDevOpsMultiOrgApi'] } },
 			},
 		],
-		properties: [
-			authenticationProperty,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Work Item', value: 'workItem' }],
-				default: 'workItem',
-			},
-			...workItem.description,
-		],
+		properties,
 	};
 
 	methods = { credentialTest, listSearch, loadOptions };

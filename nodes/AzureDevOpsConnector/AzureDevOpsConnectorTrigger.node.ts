@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { credentialTest, listSearch } from './methods';
-import { triggerProperties } from './trigger/description';
+import { EVENT_OPTIONS, triggerProperties } from './trigger/description';
 import { checkExists, create, deleteSubscription } from './trigger/subscription';
 import { handleDelivery } from './trigger/webhook';
 import { webhookSecretCheck } from './trigger/webhookAuth';
@@ -23,7 +23,10 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 		// expression of that node's options on every request (in an isolated VM on 2.x); from 1.1 on it does not.
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ $parameter["events"].join(", ") }}',
+		// The chosen events in the words of Azure DevOps' dialog ("Work Item Updated"), not their values.
+		subtitle: `={{ $parameter["events"].join(", ")${EVENT_OPTIONS.map(
+			(option) => `.replaceAll(${JSON.stringify(option.value)}, ${JSON.stringify(option.name)})`,
+		).join('')} }}`,
 		description:
 			'Starts the workflow when an Azure DevOps work item changes, with the ticket it came from and the ticket state it maps to',
 		defaults: { name: 'Azure DevOps Connector Trigger' },

@@ -245,9 +245,12 @@ describe('Failures', () => {
 			},
 		});
 		expect(run.error).toBeDefined();
-		const message = run.error?.message ?? '';
-		// Every fault at once: connector type, URL, token index, the unclosed placeholder, the missing type.
-		expect(message.match(/AZDC-\d{4}/g)).toEqual(['AZDC-1004', 'AZDC-1013', 'AZDC-1020', 'AZDC-2002', 'AZDC-1033']);
+		// Every fault at once: connector type, URL, token index, the unclosed placeholder, the missing type; the message
+		// is their headline, the description lists each.
+		const error = run.error as unknown as { message: string; description: string; context: { codes: string[] } };
+		expect(error.message).toBe('5 problems in the Connector Settings (input item 0)');
+		expect(error.context.codes).toEqual(['AZDC-1004', 'AZDC-1013', 'AZDC-1020', 'AZDC-2002', 'AZDC-1033']);
+		expect(error.description.split('How to fix:')[0].match(/AZDC-\d{4}/g)).toEqual(error.context.codes);
 		expect(emu.requests()).toHaveLength(0);
 	});
 

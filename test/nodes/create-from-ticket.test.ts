@@ -181,8 +181,19 @@ describe('BeginState', () => {
 		});
 		expect(run.error).toBeUndefined();
 		expect(run.items.map((item) => item.json.created)).toEqual([false, true, false]);
+		// The same keys as a created item (one shape for n8n's Table view), the work item's empty.
 		expect(run.items[0].json).toEqual({
+			id: null,
+			url: null,
+			webUrl: null,
+			rev: null,
+			workItemType: null,
+			state: null,
+			title: null,
+			project: 'Service Desk',
 			skipped: true,
+			existing: false,
+			validateOnly: false,
 			reason: expect.stringContaining(`"New" is not the BeginState "${BEGIN_STATE}"`),
 			ticket: { id: '1', url: 'https://servicedesk.example.com/tickets/1' },
 			created: false,

@@ -401,16 +401,17 @@ describe('a token goes only to its own organization', () => {
 		);
 	});
 
+	// The refusal is a CredentialRefusal (so n8n's credential test shows its words) whose cause carries the code.
 	it('the credential classes themselves refuse a foreign URL, whichever node uses them', async () => {
 		await expect(
 			new AzureDevOpsApi().authenticate({ organizationUrl: 'https://tfs.contoso.local/tfs/CollA', accessToken: CANARY_PAT }, { url: 'https://evil.example/tfs/CollA/_apis' }),
-		).rejects.toMatchObject({ code: 'AZDC-4001' });
+		).rejects.toMatchObject({ cause: { code: 'AZDC-4001' } });
 		await expect(
 			new AzureDevOpsMultiOrgApi().authenticate(
 				{ organizations: 'https://dev.azure.com/alpha\nhttps://dev.azure.com/beta', accessTokens: `${CANARY_PAT},${CANARY_PAT_CONTOSO}` },
 				{ url: 'https://dev.azure.com@evil.example/alpha/_apis' },
 			),
-		).rejects.toMatchObject({ code: 'AZDC-4001' });
+		).rejects.toMatchObject({ cause: { code: 'AZDC-4001' } });
 	});
 
 	it('over the wire, with two organizations on one host: each request carries its own organization\'s token', async () => {

@@ -35,7 +35,7 @@ describe('a document with thousands of faults', () => {
 		expect(error.total).toBe(100_000);
 		expect(error.errors).toHaveLength(MAX_LISTED_FAULTS + 1);
 		expect(error.errors.at(-1)?.message).toContain('… and 99980 more problems, not listed');
-		expect(error.message.startsWith('100000 problems in the connector settings:')).toBe(true);
+		expect(error.message.startsWith('100000 problems in the Connector Settings:')).toBe(true);
 		expect(error.message.length).toBeLessThan(4_000);
 	});
 

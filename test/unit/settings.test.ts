@@ -303,7 +303,7 @@ describe('every fault of a document at once', () => {
 		} catch (error) {
 			message = (error as Error).message;
 		}
-		expect(message).toMatch(/^2 problems in the connector settings/);
+		expect(message).toMatch(/^2 problems in the Connector Settings/);
 		expect(message).toContain('[AZDC-1010] URL:');
 		expect(message).toContain('[AZDC-1020] AccessToken:');
 	});

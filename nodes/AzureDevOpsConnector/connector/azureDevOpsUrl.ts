@@ -239,7 +239,19 @@ function normaliseHost(hostname: string): string {
 	return hostname.toLowerCase().replace(/\.+$/, '');
 }
 
+/**
+ * The seed's own form "{organization}/{project}": no scheme, exactly two segments, the first no host name (no dot, no
+ * port, not localhost). Azure DevOps organization names hold neither dots nor colons, and a Server URL always has a
+ * collection and a project after its host, so the form names a project of Azure DevOps Services.
+ */
+const SEED_PROJECT_FORM = /^\/*([^/.:\s]+)\/([^/]+)\/*$/;
+
 function toUrl(text: string, field: string): URL {
+	const seedForm = SEED_PROJECT_FORM.exec(text);
+	if (seedForm && seedForm[1].toLowerCase() !== 'localhost') {
+		const url = tryParseUrl(`https://${SERVICES_HOST}/${seedForm[1]}/${seedForm[2]}`);
+		if (url) return url;
+	}
 	// Users paste "dev.azure.com/org/project" without the scheme; https is the only scheme Azure DevOps serves.
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
 	const url = tryParseUrl(withScheme);

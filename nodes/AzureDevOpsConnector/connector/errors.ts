@@ -524,6 +524,8 @@ export class ConnectorError extends Error {
 	readonly key: ErrorKey;
 	readonly field: string | undefined;
 	readonly fix: string;
+	/** What went wrong, in words, without the code, field and fix around it. */
+	readonly problem: string;
 	readonly httpStatus: number | undefined;
 	/** Extra facts for the user (line/column, the item index, the value seen); never a secret. */
 	readonly details: Readonly<Record<string, unknown>>;
@@ -541,6 +543,7 @@ export class ConnectorError extends Error {
 		this.key = key;
 		this.field = options.field;
 		this.fix = fix;
+		this.problem = problem;
 		this.httpStatus = spec.httpStatus;
 		this.details = options.details ?? {};
 	}
@@ -610,8 +613,10 @@ export class ConnectorErrors extends Error {
 	readonly code: string;
 	/** How many faults were found in all, including those only counted. */
 	readonly total: number;
+	/** What the faults are in, for the headline: "4 problems in the Connector Settings". */
+	readonly subject: string;
 
-	constructor(errors: readonly ConnectorError[]) {
+	constructor(errors: readonly ConnectorError[], subject = 'the Connector Settings') {
 		const first = errors[0];
 		if (!first) throw new TypeError('ConnectorErrors needs at least one error');
 		const omitted = OMITTED.get(errors);
@@ -624,12 +629,77 @@ export class ConnectorErrors extends Error {
 		const message =
 			listed.length === 1
 				? first.message
-				: `${total} problems in the connector settings:\n${listed.map((e) => `- ${e.message}`).join('\n')}`;
+				: `${total} problems in ${subject}:\n${listed.map((e) => `- ${e.message}`).join('\n')}`;
 		super(message);
 		this.name = 'ConnectorErrors';
 		this.errors = listed;
 		this.code = first.code;
 		this.total = total;
+		this.subject = subject;
+	}
+}
+
+/** Several faults as a reader takes them in: a short headline, one problem per line, then each distinct fix once. */
+export interface FaultReport {
+	/** "4 problems in the Connector Settings", or the one fault's whole message. */
+	headline: string;
+	/** One line per fault: "[AZDC-1010] URL: No URL is set." */
+	problems: string[];
+	/** Each distinct fix once, with the codes it answers: "AZDC-1044: Keep one of the keys…". */
+	fixes: string[];
+}
+
+/** Builds the report of several faults (see FaultReport); `subject` names what they are in. */
+export function reportFaults(errors: readonly ConnectorError[], subject: string): FaultReport {
+	const problems = errors.map((error) => `[${error.code}] ${error.field ? `${error.field}: ` : ''}${error.problem}`);
+	const codesByFix = new Map<string, string[]>();
+	for (const error of errors) {
+		const codes = codesByFix.get(error.fix) ?? [];
+		if (!codes.includes(error.code)) codes.push(error.code);
+		codesByFix.set(error.fix, codes);
+	}
+	const fixes = [...codesByFix].map(([fix, codes]) => `${codes.join(', ')}: ${fix}`);
+	const headline = errors.length === 1 && errors[0] ? errors[0].message : `${errors.length} problems in ${subject}`;
+	return { headline, problems, fixes };
+}
+
+/**
+ * The report as the description of an n8n error, which n8n's editor shows as (sanitised) HTML: newlines would run
+ * together there, so each problem and each fix is a list entry. The texts are escaped; they may quote the user's keys.
+ */
+export function faultReportHtml(report: FaultReport): string {
+	const list = (lines: string[]): string => `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`;
+	return `${list(report.problems)}How to fix:${list(report.fixes)}`;
+}
+
+/** The report as plain text, one problem or fix per line (for logs, answers and the credential test). */
+export function faultReportText(report: FaultReport): string {
+	return [`${report.headline}:`, ...report.problems.map((line) => `- ${line}`), 'How to fix:', ...report.fixes.map((line) => `- ${line}`)].join('\n');
+}
+
+function escapeHtml(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A credential's refusal (bad URL, missing token) as its `authenticate` throws it. n8n's credential test shows the bare
+ * `code` of a failed request's cause when it has one, which would leave the user with "AZDC-1011" alone; this wrapper
+ * has no code of its own, so the test shows the message with its words and fix. The ConnectorError stays its cause,
+ * which is where the transport looks for it.
+ */
+export class CredentialRefusal extends Error {
+	constructor(readonly refusal: ConnectorError) {
+		super(refusal.message, { cause: refusal });
+		this.name = 'CredentialRefusal';
+	}
+}
+
+/** Runs a credential's authenticate step, turning its coded refusals into CredentialRefusals (see there). */
+export function refusingWithWords<T>(run: () => T): T {
+	try {
+		return run();
+	} catch (error) {
+		throw error instanceof ConnectorError ? new CredentialRefusal(error) : error;
 	}
 }
 

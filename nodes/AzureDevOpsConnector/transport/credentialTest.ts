@@ -10,7 +10,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { ConnectorError, ERROR_CATALOGUE, type ErrorKey } from '../connector/errors';
+import { ConnectorError, reportFaults, type ErrorKey } from '../connector/errors';
 import { type OrganizationToken, parseOrganizationTokens } from '../connector/organizationTokens';
 import { CONNECTION_DATA } from './connectionData';
 
@@ -51,17 +51,20 @@ export async function azureDevOpsMultiOrgApiTest(
 			message: `Connection successful: all ${results.length} organization(s) accepted their token.`,
 		};
 	}
-	const lines = failed.map(({ organizationUrl, problem }) => {
-		const spec = ERROR_CATALOGUE[problem!.key];
-		return `${organizationUrl}: [${spec.code}] ${problem!.detail} Fix: ${spec.fix}`;
-	});
+	// One line per organization that failed, then each fix once with the codes it answers (n8n shows the text as it is).
+	const faults = failed.map(
+		({ organizationUrl, problem }) => new ConnectorError(problem!.key, problem!.detail, { field: organizationUrl }),
+	);
+	const report = reportFaults(faults, 'the credential');
 	const working = results.filter((result) => result.problem === undefined).map((result) => result.organizationUrl);
-	return {
-		status: 'Error',
-		message:
-			`${failed.length} of ${results.length} organization(s) failed. ${lines.join(' ')}` +
-			(working.length > 0 ? ` Working: ${working.join(', ')}.` : ''),
-	};
+	const lines = [
+		`${failed.length} of ${results.length} organization${results.length === 1 ? '' : 's'} failed the test:`,
+		...faults.map((fault) => `- ${fault.field ?? ''}: [${fault.code}] ${fault.problem}`),
+		'How to fix:',
+		...report.fixes.map((line) => `- ${line}`),
+	];
+	if (working.length > 0) lines.push(`Working: ${working.join(', ')}.`);
+	return { status: 'Error', message: lines.join('\n') };
 }
 
 async function testOrganization(context: ICredentialTestFunctions, entry: OrganizationToken): Promise<OrganizationResult> {

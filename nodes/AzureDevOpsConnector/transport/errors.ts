@@ -7,7 +7,15 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage, type ErrorKey } from '../connector/errors';
+import {
+	ConnectorError,
+	ConnectorErrors,
+	ERROR_CATALOGUE,
+	faultReportHtml,
+	formatErrorMessage,
+	reportFaults,
+	type ErrorKey,
+} from '../connector/errors';
 
 export interface AzureDevOpsErrorFacts {
 	/** HTTP status of Azure DevOps' answer; undefined when there was none (network, refused before sending). */
@@ -71,8 +79,36 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		if (error.field) nodeError.context.field = error.field;
 		return nodeError;
 	}
+	if (error instanceof ConnectorErrors) return faultsError(node, error, itemIndex);
 	if (error instanceof Error) return new NodeOperationError(node, error, { itemIndex });
 	return new NodeOperationError(node, String(error), { itemIndex });
+}
+
+/**
+ * Several faults as n8n shows them: the headline as the message ("4 problems in the Connector Settings"), one problem
+ * per line and each fix once in the description; every code in the context. One fault reads as a ConnectorError.
+ */
+export function faultsError(
+	node: INode,
+	error: ConnectorErrors,
+	itemIndex?: number,
+	where = '',
+): NodeOperationError {
+	const report = reportFaults(error.errors, error.subject);
+	const single = error.errors.length === 1 ? error.errors[0] : undefined;
+	const message = single
+		? where === ''
+			? single.message
+			: single.message.replace(' Fix: ', ` ${where} Fix: `)
+		: `${report.headline}${where === '' ? '' : ` ${where}`}`;
+	const nodeError = new NodeOperationError(node, message, {
+		description: single ? single.fix : faultReportHtml(report),
+		itemIndex,
+	});
+	nodeError.context.code = error.code;
+	nodeError.context.codes = error.errors.map((fault) => fault.code);
+	if (single?.field) nodeError.context.field = single.field;
+	return nodeError;
 }
 
 /** The catalogue key for an Azure DevOps answer that is not a success. */

@@ -5,7 +5,7 @@
 export { comments, fields, projects, states, subscriptions, types, wiql, workItems, WORK_ITEMS_PER_READ } from './client';
 export type { CallOptions, HookSubscription, WorkItem, WriteFlags, WriteReport } from './client';
 export { CONNECTION_DATA } from './connectionData';
-export { AzureDevOpsError, errorCodeOf, isAzureDevOpsError, toNodeError } from './errors';
+export { AzureDevOpsError, errorCodeOf, faultsError, isAzureDevOpsError, toNodeError } from './errors';
 export {
 	DEFAULT_RETRY_POLICY,
 	forgetServerVersions,

@@ -306,6 +306,23 @@ function locatorOf(value: unknown): INodeParameterResourceLocator | null {
 	return null;
 }
 
+/**
+ * What the Connector Settings got away with (an unknown or misspelt key, with the did-you-mean), for the trigger's
+ * activation log and its test events. Read on demand, not per production delivery: the settings are parsed again.
+ */
+export function triggerSettingsWarnings(context: ParameterContext): string[] {
+	const p = readParameters(context, ['configuration', 'connectorSettings']);
+	if (p.configuration !== 'settingsJson') return [];
+	try {
+		return parseStateMappingSettings(settingsInput(p.connectorSettings)).warnings.map(
+			(warning) => `Connector Settings: ${warning}`,
+		);
+	} catch {
+		// Faults are reported as the activation's error, not as warnings.
+		return [];
+	}
+}
+
 /** A configuration fault (one ConnectorError, or the first of several) as code, full message and fix. */
 export function configurationFault(error: unknown): { code: string; message: string; fix: string } | undefined {
 	if (error instanceof ConnectorError) return { code: error.code, message: error.message, fix: error.fix };

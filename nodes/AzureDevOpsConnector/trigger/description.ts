@@ -22,6 +22,10 @@ const MANUAL_STEPS =
 	'5. Basic authentication user name and password, or HTTP headers ("X-Authorization:Bearer &lt;token&gt;"): exactly those of the Service Hook Secret credential chosen below.<br>' +
 	'6. Resource details to send: <b>All</b>; Messages to send: <b>None</b>; Detailed messages to send: <b>None</b>. Test, then Finish.';
 
+/** The one line that makes the seed's manual set-up (a subscription without authentication) possible. */
+export const BY_HAND_NEEDS_OTHER_AUTHENTICATION =
+	'A subscription made by hand has no generated secret: choose Delivery Authentication "None" (the service desk guide\'s set-up, no authentication on the service hook) or "Service Hook Secret Credential" with the same secret on the subscription.';
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName: 'Azure DevOps Credential',
@@ -113,6 +117,22 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'generatedSecret',
 		description: 'How a delivery proves that it comes from your Azure DevOps subscription; others get 401',
+	},
+	{
+		displayName: BY_HAND_NEEDS_OTHER_AUTHENTICATION,
+		name: 'byHandAuthenticationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['none'], deliveryAuthentication: ['generatedSecret'] } },
+	},
+	{
+		displayName: BY_HAND_NEEDS_OTHER_AUTHENTICATION,
+		name: 'byHandAuthenticationNoticeWithCredential',
+		type: 'notice',
+		default: '',
+		displayOptions: {
+			show: { ...withCredential, registerSubscription: [false], deliveryAuthentication: ['generatedSecret'] },
+		},
 	},
 	{
 		displayName:

@@ -19,6 +19,8 @@ export interface TicketOutput {
 	code?: string;
 	/** The tickets it names in that case (the first ten); none of them is picked. */
 	candidates?: string[];
+	/** Why state is null although the work item's state is mapped: it was already in that state (no change). */
+	stateReason?: string;
 }
 
 /** Builds the output item from a parsed delivery, the ticket found and where the fields finally came from. */
@@ -59,7 +61,12 @@ export function buildOutputItem(
 }
 
 /** The ticket part of the output from what readTicketReference found. */
-export function ticketOutput(reference: TicketReference, state: string | null, reason?: string): TicketOutput {
+export function ticketOutput(
+	reference: TicketReference,
+	state: string | null,
+	reason?: string,
+	stateReason?: string,
+): TicketOutput {
 	if (reference.ambiguous) {
 		const { code, message, ids } = reference.ambiguous;
 		return { id: null, state, url: null, source: null, reason: message, code, candidates: [...ids] };
@@ -67,5 +74,6 @@ export function ticketOutput(reference: TicketReference, state: string | null, r
 	// Only a plain http(s) link is ever emitted as the ticket's address (issue 15).
 	const ticket: TicketOutput = { id: reference.id, state, url: webLinkOrNull(reference.url), source: reference.source };
 	if (reference.id === null && reason) ticket.reason = reason;
+	if (stateReason) ticket.stateReason = stateReason;
 	return ticket;
 }

@@ -6,9 +6,10 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ConnectorError } from '../connector/errors';
+import { ConnectorError, ConnectorErrors } from '../connector/errors';
 import { subscriptionHeaderLine } from '../connector/webhookSecret';
 import {
+	faultsError,
 	isAzureDevOpsError,
 	projects,
 	resolveTarget,
@@ -17,12 +18,13 @@ import {
 	type OrganizationTarget,
 	type Target,
 } from '../transport';
-import { configurationFault, readTriggerConfig, type TriggerConfig } from './config';
+import { configurationFault, readTriggerConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
 import { registrationFor, storeRegistration, type GeneratedSecret, type Registration } from './state';
 import { generateSecret, secretFromCredential, storeVerifierAtActivation, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
 function failure(context: IHookFunctions, error: unknown): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ConnectorErrors) return faultsError(context.getNode(), error);
 	const fault = configurationFault(error);
 	if (fault) {
 		const nodeError = new NodeOperationError(context.getNode(), fault.message, { description: fault.fix });
@@ -141,6 +143,8 @@ function refuseSecretInClearText(context: IHookFunctions, config: TriggerConfig,
 /** checkExists: true when every subscription stored for this URL still exists and still points at it. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
+	// n8n asks checkExists first at every activation: the one place to say what the settings got away with.
+	for (const warning of triggerSettingsWarnings(this)) this.logger.warn(`Azure DevOps Connector Trigger: ${warning}`);
 	if (config.registerSubscription) refuseSecretInClearText(this, config, webhookUrl(this));
 	if (config.deliveryAuthentication === 'credential') await verifierAtActivation(this);
 	if (!config.registerSubscription) {

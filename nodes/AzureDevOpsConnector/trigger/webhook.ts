@@ -14,7 +14,7 @@ import { mapDevOpsState } from '../connector/stateMap';
 import { readTicketReference, type TicketReference } from '../connector/ticketReference';
 import type { WorkItemRelation } from '../connector/types';
 import { errorCodeOf, resolveTarget, workItems, type AzureDevOpsCredentialType } from '../transport';
-import { configurationFault, deliveryAuthenticationOf, deliveryConfig, type TriggerConfig } from './config';
+import { configurationFault, deliveryAuthenticationOf, deliveryConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
 import { buildOutputItem, ticketOutput } from './output';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { VERIFIER_KEY } from './secretVerifier';
@@ -41,6 +41,9 @@ function ignored(context: IWebhookFunctions, reason: string, extra: IDataObject 
 	// 200, so that Azure DevOps neither retries nor puts the subscription on probation.
 	return reply(context, 200, { received: true, accepted: false, reason, ...extra });
 }
+
+/** Events that never change the work item's state: a mapped state on them is one the work item was already in. */
+const STATELESS_EVENTS: ReadonlySet<string> = new Set(['workitem.commented', 'workitem.deleted', 'workitem.restored']);
 
 /** The trigger's webhook(): never throws. */
 export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -126,8 +129,15 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	const filteredOut = filterReason(config, view, delivery.eventType);
 	if (filteredOut) return ignored(context, filteredOut);
 
-	// 6. The ticket state.
-	const ticketState = mapDevOpsState(config.stateMap, view.state.new);
+	// 6. The ticket state, given on the change into a mapped state only: EndState is for when the work item *is closed*,
+	//    not again for every later comment, delete, restore or other update of the closed work item.
+	const mappedState = mapDevOpsState(config.stateMap, view.state.new);
+	const stateEntered = view.state.changed !== false && !STATELESS_EVENTS.has(delivery.eventType);
+	const ticketState = stateEntered ? mappedState : null;
+	const stateReason =
+		mappedState !== null && !stateEntered
+			? `The work item is already in "${view.state.new ?? ''}" (${delivery.eventType}, no change of state); its ticket state "${mappedState}" was given when it changed into "${view.state.new ?? ''}".`
+			: undefined;
 	if (config.onlyMappedStates && ticketState === null) {
 		return ignored(context, `Azure DevOps state "${view.state.new ?? ''}" maps to no ticket state.`);
 	}
@@ -153,9 +163,14 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	if (auth.newerVerifier) staticData[VERIFIER_KEY] = auth.newerVerifier as unknown as IDataObject;
 	const item = buildOutputItem(
 		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags },
-		ticketOutput(reference, ticketState, reason),
+		ticketOutput(reference, ticketState, reason, stateReason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
+	// A test event in the editor also shows what the settings got away with (production deliveries skip the re-read).
+	if (context.getMode() === 'manual') {
+		const warnings = triggerSettingsWarnings(context);
+		if (warnings.length > 0) item.warnings = warnings;
+	}
 	// Answered here rather than through `webhookResponse`: n8n 2.x answers an "onReceived" webhook only after it has
 	// handed the execution to its runner, which wraps the workflow's static data anew and so clears its "changed"
 	// mark; the duplicate window recorded above would then never be saved (measured on n8n 2.41.1 by test/e2e: the

@@ -9,7 +9,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { ConnectorError, ConnectorErrors } from '../../connector/errors';
 import { normaliseTicketId, planTicketReference } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
-import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
+import { errorCodeOf, faultsError, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
@@ -61,20 +61,53 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		// Only coded faults come out of the options (ticket reference mode, prefix, field).
 		throw operationError(this, error as ConnectorError, 0);
 	}
-	const continueOnFail = this.continueOnFail();
-	const results: Array<ItemResult | undefined> = new Array<ItemResult | undefined>(items.length).fill(undefined);
 	const resolver = new ConfigResolver(this, options);
+	const results = await createAll(this, items, options, resolver);
+	showWarnings(this, resolver.warnings(), results);
+	return results;
+}
+
+/**
+ * Shows what the settings got away with (an unknown or misspelt key) where n8n shows such things: as execution hints
+ * on the node's output, where the n8n line has them, otherwise in a `warnings` field on every output item.
+ */
+function showWarnings(context: IExecuteFunctions, warnings: string[], results: ItemResult[]): void {
+	if (warnings.length === 0) return;
+	const withHints = context as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
+	if (typeof withHints.addExecutionHints === 'function') {
+		withHints.addExecutionHints(
+			...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
+		);
+		return;
+	}
+	for (const result of results) {
+		if (!Array.isArray(result)) continue;
+		for (const item of result) {
+			const own = Array.isArray(item.json.warnings) ? (item.json.warnings as string[]) : [];
+			item.json.warnings = [...own, ...warnings];
+		}
+	}
+}
+
+async function createAll(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	options: CreateOptions,
+	resolver: ConfigResolver,
+): Promise<ItemResult[]> {
+	const continueOnFail = context.continueOnFail();
+	const results: Array<ItemResult | undefined> = new Array<ItemResult | undefined>(items.length).fill(undefined);
 
 	// 1. Every item's configuration and patch, before any request: invalid settings fail with all their faults and
 	//    nothing is sent.
 	const plans: Plan[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
-			const prepared = await prepare(this, resolver, options, items[index], index);
+			const prepared = await prepare(context, resolver, options, items[index], index);
 			if ('skipped' in prepared) results[index] = [{ json: prepared.skipped, pairedItem: { item: index } }];
 			else plans.push(prepared);
 		} catch (error) {
-			results[index] = { error: itemError(this, error, index) };
+			results[index] = { error: itemError(context, error, index) };
 			if (!continueOnFail) return settled(results);
 		}
 	}
@@ -87,7 +120,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 			const first = group[0];
 			try {
 				const found = await findExistingWorkItems(
-					this,
+					context,
 					first.config,
 					uniqueTicketIds(group),
 					options.reference,
@@ -99,7 +132,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 				}
 			} catch (error) {
 				for (const plan of group) outcomes.set(plan.index, { error: asError(error) });
-				if (!continueOnFail) return finish(this, results, plans, outcomes);
+				if (!continueOnFail) return finish(context, results, plans, outcomes);
 			}
 		}
 	}
@@ -112,15 +145,24 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		if (outcomes.has(plan.index)) continue;
 		const hit = existing.get(plan.dedupKey);
 		if (hit && isAmbiguous(hit)) {
-			outcomes.set(plan.index, { error: itemError(this, hit.ambiguous, plan.index) });
+			outcomes.set(plan.index, { error: itemError(context, hit.ambiguous, plan.index) });
 			continue;
 		}
 		if (hit) {
 			outcomes.set(
 				plan.index,
 				options.ifExists === 'fail'
-					? { error: alreadyExists(this, plan, hit.id) }
-					: { ok: { json: summaryOutput(plan, hit, false), created: false } },
+					? { error: alreadyExists(context, plan, hit.id) }
+					: {
+							ok: {
+								json: {
+									...summaryOutput(plan, hit, false),
+									existing: true,
+									reason: `Ticket ${plan.ticketId} already has work item ${hit.id}; nothing was created.`,
+								},
+								created: false,
+							},
+						},
 			);
 			continue;
 		}
@@ -135,7 +177,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		toCreate.length,
 		async (position, report) => {
 			const plan = toCreate[position];
-			const outcome = await createWithRecovery(this, plan, options, report);
+			const outcome = await createWithRecovery(context, plan, options, report);
 			if ('error' in outcome && !continueOnFail) stop = true;
 			outcomes.set(plan.index, outcome);
 			return outcome;
@@ -152,13 +194,17 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		if ('error' in firstOutcome) {
 			outcomes.set(plan.index, { error: firstOutcome.error });
 		} else if (options.ifExists === 'fail') {
-			outcomes.set(plan.index, { error: alreadyExists(this, plan, Number(firstOutcome.ok.json.id)) });
+			outcomes.set(plan.index, { error: alreadyExists(context, plan, Number(firstOutcome.ok.json.id)) });
 		} else {
-			outcomes.set(plan.index, { ok: { json: { ...firstOutcome.ok.json, created: false }, created: false } });
+			const json = firstOutcome.ok.json;
+			const reason = firstOutcome.ok.created
+				? `Ticket ${plan.ticketId}'s work item ${String(json.id)} was created by input item ${first.index} of this run; nothing more was created.`
+				: json.reason;
+			outcomes.set(plan.index, { ok: { json: { ...json, created: false, existing: json.existing === true || firstOutcome.ok.created, reason }, created: false } });
 		}
 	}
 
-	return finish(this, results, plans, outcomes);
+	return finish(context, results, plans, outcomes);
 }
 
 /** Reads, checks and renders one ticket; returns its plan or the skipped item when it is not in BeginState. */
@@ -190,12 +236,12 @@ async function prepare(
 		}
 		if (String(state).trim().toLowerCase() !== config.beginState.trim().toLowerCase()) {
 			return {
-				skipped: {
+				skipped: itemOfShape({
+					project: config.project,
+					ticket: { id: ticketId, url: ticketUrl },
 					skipped: true,
 					reason: `The ticket's state "${String(state)}" is not the BeginState "${config.beginState}"; nothing was sent.`,
-					ticket: { id: ticketId, url: ticketUrl },
-					created: false,
-				},
+				}),
 			};
 		}
 	}
@@ -275,7 +321,18 @@ async function sendCreate(
 	if (options.validateOnly) {
 		// Azure DevOps checked the work item but saved nothing: there is no id or address to report.
 		const json = withWarnings(plan, workItemOutput(plan, body, false));
-		return { json: { ...json, id: null, url: null, webUrl: null, rev: null, validateOnly: true }, created: false };
+		return {
+			json: {
+				...json,
+				id: null,
+				url: null,
+				webUrl: null,
+				rev: null,
+				validateOnly: true,
+				reason: 'Validate Only: Azure DevOps checked the work item and saved nothing.',
+			},
+			created: false,
+		};
 	}
 	return { json: withWarnings(plan, workItemOutput(plan, body, true)), created: true };
 }
@@ -285,7 +342,7 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 	const id = typeof body.id === 'number' ? body.id : null;
 	const links = body._links as { html?: { href?: unknown } } | undefined;
 	const project = (fields['System.TeamProject'] as string | undefined) ?? plan.config.project;
-	return {
+	return itemOfShape({
 		id,
 		url: typeof body.url === 'string' ? body.url : null,
 		webUrl:
@@ -301,6 +358,30 @@ function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataO
 		project,
 		created,
 		ticket: { id: plan.ticketId, url: plan.ticketUrl },
+	});
+}
+
+/**
+ * Every item Create From Ticket outputs has the same keys, whether the work item was created, already existed, or the
+ * ticket was skipped, so that n8n's Table view shows no holes; `reason` says why nothing was created (null when it was).
+ */
+function itemOfShape(values: IDataObject): IDataObject {
+	return {
+		id: null,
+		url: null,
+		webUrl: null,
+		rev: null,
+		workItemType: null,
+		state: null,
+		title: null,
+		project: null,
+		created: false,
+		existing: false,
+		skipped: false,
+		validateOnly: false,
+		reason: null,
+		ticket: null,
+		...values,
 	};
 }
 
@@ -381,19 +462,7 @@ function withCreatedList(
 
 /** A coded error for one item, its index (and the variable, field or setting) named in the message. */
 function itemError(context: IExecuteFunctions, error: unknown, index: number): Error {
-	if (error instanceof ConnectorErrors) {
-		const message =
-			error.errors.length === 1
-				? error.message.replace(' Fix: ', ` (input item ${index}) Fix: `)
-				: error.message.replace('\n', ` (input item ${index}):\n`).replace(/:\s*\(input item/, ' (input item');
-		const nodeError = new NodeOperationError(context.getNode(), message, {
-			description: error.errors.map((fault) => `${fault.code}: ${fault.fix}`).join('\n'),
-			itemIndex: index,
-		});
-		nodeError.context.code = error.code;
-		nodeError.context.codes = error.errors.map((fault) => fault.code);
-		return nodeError;
-	}
+	if (error instanceof ConnectorErrors) return faultsError(context.getNode(), error, index, `(input item ${index})`);
 	if (error instanceof ConnectorError) {
 		const message = error.message.replace(' Fix: ', ` (input item ${index}) Fix: `);
 		const nodeError = new NodeOperationError(context.getNode(), message, { description: error.fix, itemIndex: index });

@@ -47,6 +47,8 @@ export interface TargetConfig extends Target {
 	workItemType?: string;
 	beginState?: string;
 	attributeMap: CompiledAttributeMap;
+	/** Findings that did not stop the configuration from working (an unknown or misspelt setting), for the user. */
+	warnings: readonly string[];
 }
 
 export const MAX_CONCURRENCY = 20;
@@ -103,6 +105,7 @@ interface CredentialFacts {
  */
 export class ConfigResolver {
 	private readonly cache = new Map<string, TargetConfig | { failed: unknown }>();
+	private readonly warningsSeen = new Set<string>();
 	private credential: CredentialFacts | undefined;
 
 	constructor(
@@ -112,7 +115,14 @@ export class ConfigResolver {
 
 	async resolve(itemIndex: number): Promise<TargetConfig> {
 		const mode = this.context.getNodeParameter('configuration', itemIndex, 'settingsJson') as string;
-		return mode === 'parameters' ? await this.fromParameters(itemIndex) : await this.fromSettings(itemIndex);
+		const config = mode === 'parameters' ? await this.fromParameters(itemIndex) : await this.fromSettings(itemIndex);
+		for (const warning of config.warnings) this.warningsSeen.add(warning);
+		return config;
+	}
+
+	/** Every warning of the configurations resolved so far, each once, in the order first met. */
+	warnings(): string[] {
+		return [...this.warningsSeen];
 	}
 
 	private async credentialFacts(): Promise<CredentialFacts> {
@@ -146,6 +156,7 @@ export class ConfigResolver {
 				...where,
 				beginState: nonEmpty(settings.beginState),
 				attributeMap: await this.withServerHtmlFields(checked, where, (html) => this.compile(settings.attributeMap, settings.workItemType, html)),
+				warnings: settings.warnings.map((warning) => `Connector Settings: ${warning}`),
 			};
 		});
 	}
@@ -181,7 +192,7 @@ export class ConfigResolver {
 					new ConnectorError('workItemTypeMissing', 'No work item type is chosen.', { field: 'Work Item Type' }),
 				);
 			}
-			if (faults.length > 0 || !attributeMap) throw new ConnectorErrors(faults);
+			if (faults.length > 0 || !attributeMap) throw new ConnectorErrors(faults, "the node's parameters");
 			return {
 				key,
 				credentialType: target.credentialType,
@@ -190,6 +201,7 @@ export class ConfigResolver {
 				workItemType: workItemType === '' ? undefined : workItemType,
 				beginState,
 				attributeMap: await this.withServerHtmlFields(attributeMap, target, (html) => this.compile(parseMapText(map), undefined, html)),
+				warnings: [],
 			};
 		});
 	}

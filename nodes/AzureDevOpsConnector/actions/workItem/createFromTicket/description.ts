@@ -133,7 +133,7 @@ export const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'TicketID',
 		description:
-			'Field of the input item holding the ticket ID (a dotted path such as ticket.number is allowed). Empty: the first key the ticket has of TicketID, ticketId and its plain identifier key.',
+			'Field of the input item holding the ticket ID (a dotted path such as ticket.number is allowed). Empty: the first of the keys TicketID, ticketId and ID (in lower case) that the input item has.',
 	},
 	{
 		displayName: 'Ticket URL Field',
@@ -141,7 +141,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'TicketUrl',
-		description: 'Field holding the ticket\'s web address, linked from the work item as a hyperlink. Empty: the first key the ticket has of TicketUrl, ticketUrl and its plain address key; no link when none is set.',
+		description: 'Field holding the ticket\'s web address, linked from the work item as a hyperlink. Empty: the first of the keys TicketUrl, ticketUrl and URL (in lower case) that the input item has; no link when none is set.',
 	},
 	{
 		displayName: 'Ticket State Field',
@@ -149,7 +149,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: 'state',
 		placeholder: 'state',
-		description: 'Field holding the ticket\'s current state, compared with BeginState (a dotted path is allowed)',
+		description: 'Field of the input item holding the ticket\'s current state (e.g. state or ticket.status), compared with BeginState; tickets in another state are output with skipped: true and a reason',
 	},
 	{
 		displayName: 'Variables',
@@ -202,7 +202,7 @@ export const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'System.Description, Microsoft.VSTS.TCM.ReproSteps',
 				description:
-					'Comma-separated fields that hold HTML: ticket values inserted into them are HTML-escaped, line breaks kept',
+					'Comma-separated reference names of the fields that hold HTML (e.g. System.Description): ticket values inserted into them are HTML-escaped, line breaks kept',
 			},
 			{
 				displayName: 'If a Work Item Already Exists',
@@ -212,7 +212,7 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Return the Existing One',
 						value: 'returnExisting',
-						description: 'Output the work item found for the ticket (created: false); create nothing',
+						description: 'Output the work item found for the ticket (created: false, existing: true, with a reason); create nothing',
 					},
 					{
 						name: 'Create Another',
