@@ -31,6 +31,12 @@ export class AzureDevOpsConnector implements INodeType {
 				testedBy: 'azureDevOpsMultiOrgApiTest',
 				displayOptions: { show: { authentication: ['azureDevOpsMultiOrgApi'] } },
 			},
+			{
+				name: 'azureDevOpsServicePrincipalApi',
+				required: true,
+				testedBy: 'azureDevOpsServicePrincipalApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsServicePrincipalApi'] } },
+			},
 		],
 		properties: [
 			authenticationProperty,

@@ -42,6 +42,12 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['azureDevOpsMultiOrgApi'] } },
 			},
 			{
+				name: 'azureDevOpsServicePrincipalApi',
+				required: true,
+				testedBy: 'azureDevOpsServicePrincipalApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsServicePrincipalApi'] } },
+			},
+			{
 				name: 'azureDevOpsWebhookAuthApi',
 				required: true,
 				testedBy: 'webhookSecretCheck',
@@ -64,6 +70,7 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 		credentialTest: {
 			webhookSecretCheck,
 			azureDevOpsMultiOrgApiTest: credentialTest.azureDevOpsMultiOrgApiTest,
+			azureDevOpsServicePrincipalApiTest: credentialTest.azureDevOpsServicePrincipalApiTest,
 		},
 	};
 

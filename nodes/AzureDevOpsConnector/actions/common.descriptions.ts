@@ -8,6 +8,7 @@ export const authenticationProperty: INodeProperties = {
 	options: [
 		{ name: 'One Organization', value: 'azureDevOpsApi' },
 		{ name: 'Several Organizations', value: 'azureDevOpsMultiOrgApi' },
+		{ name: 'Service Principal (Microsoft Entra ID)', value: 'azureDevOpsServicePrincipalApi' },
 	],
 	default: 'azureDevOpsApi',
 };

@@ -5,6 +5,7 @@
  * budget, safe retries, and errors mapped to NodeApiError with Azure DevOps' own message and our code.
  */
 import type {
+	IAdditionalCredentialOptions,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -17,11 +18,17 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import {
+	entraTokens,
+	isEntraCredentialType,
+	tokenCacheKey,
+	type EntraCredentialType,
+} from '../connector/entraToken';
 import { ConnectorError, type ErrorKey } from '../connector/errors';
 import { AzureDevOpsError, keyForStatus, serviceFacts } from './errors';
 import { negotiateVersion, parseLocations, type Route, type ServerVersions } from './versions';
 
-export type AzureDevOpsCredentialType = 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi';
+export type AzureDevOpsCredentialType = 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi' | EntraCredentialType;
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -103,7 +110,14 @@ export interface AzureDevOpsResponse<T> {
 }
 
 type Outcome =
-	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown }
+	| {
+			kind: 'response';
+			status: number;
+			headers: Record<string, string>;
+			body: unknown;
+			/** A 401 to a Microsoft Entra token that was fetched anew and refused again. */
+			bearerRefused?: boolean;
+	  }
 	| { kind: 'network'; reached: boolean; reason: string }
 	| { kind: 'refused'; error: unknown };
 
@@ -243,11 +257,61 @@ async function send(
 	credentialType: AzureDevOpsCredentialType,
 	options: IHttpRequestOptions,
 ): Promise<Outcome> {
+	if (!isEntraCredentialType(credentialType)) return await sendOnce(context, credentialType, options);
+	// A 401 means Azure DevOps did nothing with the request, so sending it again with a fresh token is safe even for
+	// a create. Once: a second 401 to a token fetched just now is the identity's access, not the token's age.
+	const first = await sendWithEntraToken(context, credentialType, options, false);
+	if (first.outcome.kind !== 'response' || first.outcome.status !== 401) return first.outcome;
+	entraTokens.forget(first.cacheKey, first.token);
+	const second = await sendWithEntraToken(context, credentialType, options, true);
+	if (second.outcome.kind === 'response' && second.outcome.status === 401) {
+		entraTokens.forget(second.cacheKey, second.token);
+		return { ...second.outcome, bearerRefused: true };
+	}
+	return second.outcome;
+}
+
+/**
+ * One request with a Microsoft Entra credential. The token comes from this process's cache while fresh, else from the
+ * credential as n8n stored it (while fresh), else n8n is asked to fetch one: an empty expirable token makes n8n call
+ * the credential's `preAuthentication`, which fetches (one fetch shared by concurrent requests) and stores it.
+ */
+async function sendWithEntraToken(
+	context: RequestContext,
+	credentialType: EntraCredentialType,
+	options: IHttpRequestOptions,
+	renew: boolean,
+): Promise<{ outcome: Outcome; cacheKey: string; token: string }> {
+	const credentials = await context.getCredentials(credentialType);
+	const cacheKey = tokenCacheKey(credentialType, credentials);
+	let token = renew ? '' : (entraTokens.fresh(cacheKey)?.token ?? '');
+	const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+	const storedExpiry = Number(credentials.expiresAt);
+	if (!renew && token === '' && stored !== '' && entraTokens.isFresh(storedExpiry)) {
+		token = stored;
+		entraTokens.remember(cacheKey, { token, expiresAt: storedExpiry });
+	}
+	const data = { ...credentials, accessToken: token };
+	const details = context.getNode().credentials?.[credentialType];
+	const outcome = await sendOnce(context, credentialType, options, {
+		credentialsDecrypted: { id: details?.id ?? '', name: details?.name ?? '', type: credentialType, data },
+	});
+	// n8n merged what preAuthentication fetched into `data`: the token this request carried.
+	return { outcome, cacheKey, token: typeof data.accessToken === 'string' ? data.accessToken : '' };
+}
+
+async function sendOnce(
+	context: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	options: IHttpRequestOptions,
+	additionalCredentialOptions?: IAdditionalCredentialOptions,
+): Promise<Outcome> {
 	try {
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
 			context,
 			credentialType,
 			{ ...options, headers: { ...options.headers } },
+			additionalCredentialOptions,
 		)) as IN8nHttpFullResponse;
 		return {
 			kind: 'response',
@@ -383,7 +447,7 @@ function toAzureDevOpsError(
 	}
 	const { status, body, headers } = outcome;
 	const facts = serviceFacts(body);
-	const key = keyForStatus(status, facts.serviceType);
+	const key = outcome.bearerRefused ? 'entraTokenRefused' : keyForStatus(status, facts.serviceType);
 	let problem = facts.serviceMessage
 		? `Azure DevOps answered ${status} to ${what}: ${facts.serviceMessage}`
 		: `Azure DevOps answered ${status} to ${what}.`;

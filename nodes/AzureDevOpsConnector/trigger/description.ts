@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ticketReferenceOptions, projectLocator } from '../actions/common.descriptions';
 
 
-const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi'] };
+const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi'] };
 
 /** The five work-item events, in the words of Azure DevOps' "Create subscription" dialog. */
 export const EVENT_OPTIONS = [
@@ -38,6 +38,11 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'Several Organizations',
 				value: 'azureDevOpsMultiOrgApi',
 				description: 'The same with a credential that holds several organizations',
+			},
+			{
+				name: 'Service Principal (Microsoft Entra ID)',
+				value: 'azureDevOpsServicePrincipalApi',
+				description: 'The same, signed in as a Microsoft Entra ID application (Azure DevOps Services only)',
 			},
 			{
 				name: 'None (Subscription Created by Hand)',
