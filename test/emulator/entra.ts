@@ -83,6 +83,7 @@ export class EntraEmulator {
 	private readonly signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
 	private readonly keyId = randomUUID();
 	private readonly seenAssertions = new Set<string>();
+	private readonly issuedTokens: string[] = [];
 	private offsetMs = 0;
 	tokenLifetimeSeconds: number;
 
@@ -299,7 +300,13 @@ export class EntraEmulator {
 		};
 		const input = `${base64url(header)}.${base64url(claims)}`;
 		const signature = createSign('RSA-SHA256').update(input).sign(this.signingKey.privateKey).toString('base64url');
+		this.issuedTokens.push(`${input}.${signature}`);
 		return `${input}.${signature}`;
+	}
+
+	/** Every access token issued so far (for leak scans in tests; the emulator records no token anywhere else). */
+	tokens(): readonly string[] {
+		return this.issuedTokens;
 	}
 
 	/** Issues a token with chosen claims (tests of the Azure DevOps side: wrong audience, foreign issuer...). */
