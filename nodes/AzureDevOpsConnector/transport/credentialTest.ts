@@ -93,7 +93,8 @@ async function postTokenForm(
 	const answer = (await context.helpers.request({
 		method: 'POST',
 		uri: url,
-		form,
+		// as an object: n8n 1.x's request helper encodes only an object form (2.x takes a string too)
+		form: Object.fromEntries(new URLSearchParams(form)),
 		headers: { Accept: 'application/json' },
 		json: true,
 		simple: false,
