@@ -37,6 +37,12 @@ export class AzureDevOpsConnector implements INodeType {
 				testedBy: 'azureDevOpsServicePrincipalApiTest',
 				displayOptions: { show: { authentication: ['azureDevOpsServicePrincipalApi'] } },
 			},
+			{
+				name: 'azureDevOpsManagedIdentityApi',
+				required: true,
+				testedBy: 'azureDevOpsManagedIdentityApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsManagedIdentityApi'] } },
+			},
 		],
 		properties: [
 			authenticationProperty,

@@ -48,6 +48,12 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['azureDevOpsServicePrincipalApi'] } },
 			},
 			{
+				name: 'azureDevOpsManagedIdentityApi',
+				required: true,
+				testedBy: 'azureDevOpsManagedIdentityApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsManagedIdentityApi'] } },
+			},
+			{
 				name: 'azureDevOpsWebhookAuthApi',
 				required: true,
 				testedBy: 'webhookSecretCheck',
@@ -71,6 +77,7 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 			webhookSecretCheck,
 			azureDevOpsMultiOrgApiTest: credentialTest.azureDevOpsMultiOrgApiTest,
 			azureDevOpsServicePrincipalApiTest: credentialTest.azureDevOpsServicePrincipalApiTest,
+			azureDevOpsManagedIdentityApiTest: credentialTest.azureDevOpsManagedIdentityApiTest,
 		},
 	};
 

@@ -39,8 +39,21 @@ export interface EntraAppSeed {
 	organizations?: string[];
 }
 
+/** The managed identity of the Azure resource n8n runs on, as the metadata service and App Service hand it out. */
+export interface ManagedIdentitySeed {
+	clientId: string;
+	tenantId: string;
+	/** The resource's own (system-assigned) identity, used when a request names no client_id. */
+	systemAssigned?: boolean;
+	name?: string;
+	organizations?: string[];
+}
+
 export interface EntraOptions {
 	apps?: EntraAppSeed[];
+	managedIdentities?: ManagedIdentitySeed[];
+	/** App Service's X-IDENTITY-HEADER value (IDENTITY_HEADER in the app's environment). */
+	identityHeader?: string;
 	/** Lifetime of issued access tokens, seconds. Default 3599, as Microsoft issues them. */
 	tokenLifetimeSeconds?: number;
 }
@@ -51,12 +64,13 @@ export interface TokenRequestRecord {
 	tenant: string;
 	clientId: string;
 	grant: string;
-	method: 'clientSecret' | 'certificate' | 'none';
+	method: 'clientSecret' | 'certificate' | 'none' | 'imds' | 'appService';
 	status: number;
 	error?: string;
 }
 
 interface App {
+	managed?: { systemAssigned: boolean };
 	tenantId: string;
 	clientId: string;
 	objectId: string;
@@ -86,10 +100,26 @@ export class EntraEmulator {
 	private readonly issuedTokens: string[] = [];
 	private offsetMs = 0;
 	tokenLifetimeSeconds: number;
+	identityHeader: string;
 
 	constructor(options: EntraOptions = {}) {
 		this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599;
+		this.identityHeader = options.identityHeader ?? randomUUID();
 		for (const app of options.apps ?? []) this.registerApp(app);
+		for (const identity of options.managedIdentities ?? []) {
+			const app = this.registerApp({ ...identity, name: identity.name ?? `Managed identity ${identity.clientId.slice(0, 8)}` });
+			app.managed = { systemAssigned: identity.systemAssigned === true };
+		}
+	}
+
+	/** The metadata service's token endpoint on this emulator (a credential's Metadata Endpoint). */
+	get imdsEndpoint(): string {
+		return `${this.url}/metadata/identity/oauth2/token`;
+	}
+
+	/** App Service's identity endpoint on this emulator (IDENTITY_ENDPOINT). */
+	get identityEndpoint(): string {
+		return `${this.url}/msi/token`;
 	}
 
 	/** The authority host to put into a credential: http://127.0.0.1:port. */
@@ -171,7 +201,17 @@ export class EntraEmulator {
 	// ------------------------------------------------------------------ the token endpoint
 
 	private handle(req: http.IncomingMessage, raw: string): { status: number; body: object } {
-		const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const path = url.pathname;
+		if (req.method === 'GET' && (path === '/metadata/identity/oauth2/token' || path === '/msi/token')) {
+			const source = path === '/msi/token' ? 'appService' : 'imds';
+			const clientId = (url.searchParams.get('client_id') ?? '').toLowerCase();
+			const record: TokenRequestRecord = { at: this.now(), tenant: '', clientId, grant: 'managed_identity', method: source, status: 0 };
+			const answer = this.managedIdentityToken(source, req, url.searchParams);
+			record.status = answer.status;
+			this.requests.push(record);
+			return answer;
+		}
 		const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
 		if (!match || req.method !== 'POST') {
 			return { status: 404, body: { error: 'not_found', error_description: 'AADSTS90027: Not a token endpoint.' } };
@@ -232,6 +272,42 @@ export class EntraEmulator {
 			return oauthError(401, 'invalid_client', 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
 		}
 		return { status: 200, body: { token_type: 'Bearer', expires_in: this.tokenLifetimeSeconds, ext_expires_in: this.tokenLifetimeSeconds, access_token: this.issue(app) } };
+	}
+
+	// Sources: Azure "How to use managed identities for Azure resources on an Azure VM to acquire an access token" (IMDS:
+	// api-version 2018-02-01, Metadata: true, resource, client_id; expires_in/expires_on as strings) and App Service
+	// "Managed identities - REST endpoint reference" (IDENTITY_ENDPOINT, X-IDENTITY-HEADER, api-version 2019-08-01).
+	private managedIdentityToken(
+		source: 'imds' | 'appService',
+		req: http.IncomingMessage,
+		query: URLSearchParams,
+	): { status: number; body: object } {
+		if (source === 'imds' && req.headers.metadata !== 'true') {
+			return { status: 400, body: { error: 'invalid_request', error_description: 'Required metadata header not specified' } };
+		}
+		if (source === 'appService' && req.headers['x-identity-header'] !== this.identityHeader) {
+			return { status: 401, body: { statusCode: 401, message: 'Unauthorized request: the X-IDENTITY-HEADER is missing or wrong.' } };
+		}
+		const version = query.get('api-version');
+		if (version !== (source === 'imds' ? '2018-02-01' : '2019-08-01')) {
+			return { status: 400, body: { error: 'invalid_request', error_description: `Unsupported api-version '${version ?? ''}'` } };
+		}
+		if (query.get('resource') !== AZURE_DEVOPS_RESOURCE) {
+			return { status: 400, body: { error: 'invalid_resource', error_description: 'AADSTS500011: The resource principal was not found in the tenant.' } };
+		}
+		const clientId = (query.get('client_id') ?? '').toLowerCase();
+		const identity = this.apps.find((a) => a.managed && (clientId ? a.clientId === clientId : a.managed.systemAssigned));
+		if (!identity) {
+			return { status: 400, body: { error: 'invalid_request', error_description: 'Identity not found' } };
+		}
+		const token = this.issue(identity);
+		const expiresOn = Math.floor(this.now() / 1000) + this.tokenLifetimeSeconds;
+		return source === 'imds'
+			? {
+					status: 200,
+					body: { access_token: token, refresh_token: '', expires_in: String(this.tokenLifetimeSeconds), expires_on: String(expiresOn), not_before: String(expiresOn - this.tokenLifetimeSeconds), resource: AZURE_DEVOPS_RESOURCE, token_type: 'Bearer' },
+				}
+			: { status: 200, body: { access_token: token, expires_on: expiresOn, resource: AZURE_DEVOPS_RESOURCE, token_type: 'Bearer', client_id: identity.clientId } };
 	}
 
 	private checkAssertion(

@@ -4,6 +4,7 @@
 // fails, and no Bearer token reaches a host the credential does not list.
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { AzureDevOpsManagedIdentityApi } from '../../credentials/AzureDevOpsManagedIdentityApi.credentials';
 import { AzureDevOpsServicePrincipalApi } from '../../credentials/AzureDevOpsServicePrincipalApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
 import { entraTokens } from '../../nodes/AzureDevOpsConnector/connector/entraToken';
@@ -19,6 +20,8 @@ const TENANT = '9e8d7c6b-0000-4d4d-8e8e-aabbccddeeff';
 const APP = '1a2b3c4d-0000-4f4f-8a8a-0123456789ab';
 const SIGNING_APP = '1a2b3c4d-1111-4f4f-8a8a-0123456789ab';
 const CANARY_CLIENT = 'rlbcanary7sp2e4f6a8c0e1b3d5f7a9c1e3b5d7f9';
+const IDENTITY = '1a2b3c4d-2222-4f4f-8a8a-0123456789ab';
+const CANARY_IDENTITY_HEADER = 'rlbcanary7mi5d3c1b9a7f5e3d1c9b7a5f3e1';
 const KEY = testCertificate().privateKey;
 /** A line from the middle of the private key's PEM: if any of the key leaves, this does. */
 const KEY_LINE = KEY.split('\n')[5];
@@ -38,6 +41,8 @@ beforeAll(async () => {
 			{ tenantId: TENANT, clientId: APP, clientSecret: CANARY_CLIENT, organizations: ['fabrikam'] },
 			{ tenantId: TENANT, clientId: SIGNING_APP, certificate: testCertificate().certificate, organizations: ['fabrikam'] },
 		],
+		managedIdentities: [{ tenantId: TENANT, clientId: IDENTITY, systemAssigned: true, organizations: ['fabrikam'] }],
+		identityHeader: CANARY_IDENTITY_HEADER,
 	});
 	verify = entra.verifier;
 	emu = await startEmulator({ bearer: (token, organization) => verify(token, organization), allowLocalhostConsumers: true });
@@ -146,7 +151,7 @@ describe('tokens expiring in the middle of a Create From Ticket batch', () => {
 });
 
 describe('secrets of a service principal go nowhere', () => {
-	const scanner = () => new LeakScanner([CANARY_CLIENT, KEY_LINE, ...entra.tokens()]);
+	const scanner = () => new LeakScanner([CANARY_CLIENT, KEY_LINE, CANARY_IDENTITY_HEADER, ...entra.tokens()]);
 
 	function scanRun(where: string, run: RunResult & { items?: unknown }, leaks: LeakScanner): void {
 		leaks.scan(`${where}: output`, run.items);
@@ -155,13 +160,18 @@ describe('secrets of a service principal go nowhere', () => {
 		for (const runs of Object.values(run.runData)) for (const taskData of runs) leaks.scan(`${where}: node error`, taskData.error);
 	}
 
-	async function runAction(operation: string, parameters: INodeParameters, data: ICredentialDataDecryptedObject) {
+	async function runAction(
+		operation: string,
+		parameters: INodeParameters,
+		data: ICredentialDataDecryptedObject,
+		type = 'azureDevOpsServicePrincipalApi',
+	) {
 		return await runNode({
 			type: NODE_TYPE,
 			nodeTypes: { [NODE_TYPE]: new AzureDevOpsConnector() },
-			credentialTypes: [new AzureDevOpsServicePrincipalApi()],
-			credentials: { azureDevOpsServicePrincipalApi: data } as never,
-			parameters: { authentication: 'azureDevOpsServicePrincipalApi', resource: 'workItem', operation, ...parameters },
+			credentialTypes: [new AzureDevOpsServicePrincipalApi(), new AzureDevOpsManagedIdentityApi()],
+			credentials: { [type]: data } as never,
+			parameters: { authentication: type, resource: 'workItem', operation, ...parameters },
 			continueOnFail: true,
 		});
 	}
@@ -177,12 +187,17 @@ describe('secrets of a service principal go nowhere', () => {
 		runs.push(['organization refuses', await runAction('get', { project: project(`${emu.orgUrl('contoso')}/Contoso%20Support`), workItem: { __rl: true, mode: 'id', value: '1' } }, credential({ organizations: emu.orgUrl('contoso') }))]);
 		runs.push(['Entra unreachable', await runAction('get', { project: fabrikam, workItem: { __rl: true, mode: 'id', value: '1' } }, credential({ authorityHost: 'http://127.0.0.1:9' }))]);
 		runs.push(['foreign host', await runAction('get', { project: project(`${evil.url}/fabrikam/Fabrikam%20Fiber`), workItem: { __rl: true, mode: 'id', value: '1' } }, credential())]);
+		const identity = (overrides: IDataObject = {}) =>
+			({ source: 'appService', identityEndpoint: entra.identityEndpoint, identityHeader: CANARY_IDENTITY_HEADER, organizations: emu.orgUrl('fabrikam'), allowHttp: true, ...overrides }) as ICredentialDataDecryptedObject;
+		runs.push(['managed identity', await runAction('create', { project: fabrikam, workItemType: 'Task', title: 'mi' }, identity(), 'azureDevOpsManagedIdentityApi')]);
+		runs.push(['managed identity, stale header', await runAction('get', { project: fabrikam, workItem: { __rl: true, mode: 'id', value: '1' } }, identity({ identityHeader: `${CANARY_IDENTITY_HEADER}0` }), 'azureDevOpsManagedIdentityApi')]);
 		runs.push(['key not the certificate\'s', await runAction('get', { project: fabrikam, workItem: { __rl: true, mode: 'id', value: '1' } }, withCertificate({ certificate: testCertificate('other').certificate }))]);
 
 		const leaks = scanner();
 		for (const [where, run] of runs) scanRun(where, run, leaks);
 		expect(runs[0][1].items[0].json.error).toBeUndefined();
-		expect(runs.slice(2).every(([, run]) => run.items[0]?.json.error !== undefined)).toBe(true);
+		expect(runs.filter(([where]) => !where.startsWith('create') && where !== 'managed identity').every(([, run]) => run.items[0]?.json.error !== undefined)).toBe(true);
+		expect(runs.find(([where]) => where === 'managed identity')![1].items[0].json.error).toBeUndefined();
 
 		for (const data of [credential(), credential({ clientSecret: 'nope' }), credential({ organizations: `${emu.orgUrl('fabrikam')}\n${emu.orgUrl('contoso')}` }), withCertificate()]) {
 			const result = await testCredential({

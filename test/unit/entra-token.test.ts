@@ -7,6 +7,9 @@ import {
 	clientCredentialsForm,
 	entraOrganizations,
 	EXPIRY_MARGIN_MS,
+	managedIdentityRequest,
+	readManagedIdentity,
+	readManagedIdentityAnswer,
 	readServicePrincipal,
 	readTokenAnswer,
 	servicePrincipalToken,
@@ -259,5 +262,34 @@ describe('where a Bearer token may go', () => {
 		expect(codeOf(() => authenticateBearerForOrganization(organizations, '', { url: 'https://dev.azure.com/fabrikam/_apis' }))).toBe(
 			'AZDC-4052',
 		);
+	});
+});
+
+describe('a managed identity', () => {
+	it('asks the metadata service as Azure\'s SDKs do: Metadata header, api-version 2018-02-01, the resource, client_id for a user-assigned one', () => {
+		expect(managedIdentityRequest(readManagedIdentity({ source: 'imds' }))).toEqual({
+			url: 'http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=499b84ac-1321-427f-aa17-267ca6975798',
+			headers: { Metadata: 'true' },
+		});
+		expect(managedIdentityRequest(readManagedIdentity({ source: 'imds', clientId: CLIENT })).url).toMatch(new RegExp(`&client_id=${CLIENT}$`));
+	});
+
+	it('asks App Service\'s identity endpoint with its header and api-version 2019-08-01', () => {
+		const identity = readManagedIdentity({ source: 'appService', identityEndpoint: 'http://127.0.0.1:41741/msi/token', identityHeader: 'h' });
+		expect(managedIdentityRequest(identity)).toEqual({
+			url: 'http://127.0.0.1:41741/msi/token?api-version=2019-08-01&resource=499b84ac-1321-427f-aa17-267ca6975798',
+			headers: { 'X-IDENTITY-HEADER': 'h' },
+		});
+		expect(codeOf(() => readManagedIdentity({ source: 'appService', identityEndpoint: 'http://127.0.0.1:1/msi/token', identityHeader: '' }))).toBe('AZDC-4050');
+		expect(codeOf(() => readManagedIdentity({ source: 'imds', clientId: 'not-a-guid' }))).toBe('AZDC-4050');
+		expect(codeOf(() => readManagedIdentity({ source: 'imds', imdsEndpoint: 'http://metadata.example/token' }))).toBe('AZDC-1011');
+	});
+
+	it('reads expires_on (epoch seconds, as a string or a number) or expires_in', () => {
+		expect(readManagedIdentityAnswer(200, { access_token: 'a', expires_on: '1800000000', expires_in: '3599' }, 0)).toEqual({ token: 'a', expiresAt: 1_800_000_000_000 });
+		expect(readManagedIdentityAnswer(200, { access_token: 'a', expires_on: 1_800_000_000 }, 0).expiresAt).toBe(1_800_000_000_000);
+		expect(readManagedIdentityAnswer(200, { access_token: 'a', expires_in: '60' }, 5)).toEqual({ token: 'a', expiresAt: 60_005 });
+		expect(codeOf(() => readManagedIdentityAnswer(400, { error: 'invalid_request', error_description: 'Identity not found' }, 0))).toBe('AZDC-4051');
+		expect(codeOf(() => readManagedIdentityAnswer(502, 'gateway', 0))).toBe('AZDC-4052');
 	});
 });

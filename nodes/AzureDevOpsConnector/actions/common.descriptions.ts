@@ -9,6 +9,7 @@ export const authenticationProperty: INodeProperties = {
 		{ name: 'One Organization', value: 'azureDevOpsApi' },
 		{ name: 'Several Organizations', value: 'azureDevOpsMultiOrgApi' },
 		{ name: 'Service Principal (Microsoft Entra ID)', value: 'azureDevOpsServicePrincipalApi' },
+		{ name: 'Managed Identity (Microsoft Entra ID)', value: 'azureDevOpsManagedIdentityApi' },
 	],
 	default: 'azureDevOpsApi',
 };

@@ -18,11 +18,11 @@ export const EXPIRY_MARGIN_MS = 5 * 60_000;
 /** How long a signed client assertion is valid (Microsoft accepts up to ten minutes). */
 const ASSERTION_LIFETIME_S = 600;
 
-export type EntraCredentialType = 'azureDevOpsServicePrincipalApi';
+export type EntraCredentialType = 'azureDevOpsServicePrincipalApi' | 'azureDevOpsManagedIdentityApi';
 
 /** Whether a credential type signs in through Microsoft Entra ID (a Bearer token fetched before use). */
 export function isEntraCredentialType(type: string): type is EntraCredentialType {
-	return type === 'azureDevOpsServicePrincipalApi';
+	return type === 'azureDevOpsServicePrincipalApi' || type === 'azureDevOpsManagedIdentityApi';
 }
 
 export type ServicePrincipalSecret =
@@ -274,6 +274,7 @@ function isLoopbackServices(url: string, allowHttp: boolean): boolean {
 export function tokenCacheKey(type: string, data: Record<string, unknown>): string {
 	const parts = [type, text(data.authorityHost) || PUBLIC_CLOUD_AUTHORITY, text(data.tenantId), text(data.clientId)];
 	parts.push(text(data.authMethod), text(data.clientSecret), text(data.privateKey), text(data.certificate));
+	parts.push(text(data.source), text(data.imdsEndpoint), text(data.identityEndpoint), text(data.identityHeader));
 	return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }
 
@@ -395,5 +396,130 @@ export async function servicePrincipalToken(
 			throw new ConnectorError('entraUnreachable', `No answer from ${principal.authorityHost}${answer.failed}.`);
 		}
 		return readTokenAnswer(answer.status, answer.body, now);
+	});
+}
+
+// ---------------------------------------------------------------- managed identity
+
+/** The instance metadata service's token endpoint, as Azure's SDKs call it (VMs, scale sets, AKS, Container Instances). */
+export const IMDS_TOKEN_ENDPOINT = 'http://169.254.169.254/metadata/identity/oauth2/token';
+const IMDS_HOST = '169.254.169.254';
+
+export interface ManagedIdentity {
+	source: 'imds' | 'appService';
+	/** Client ID of a user-assigned identity; undefined for the system-assigned one. */
+	clientId?: string;
+	/** Token endpoint without query. */
+	endpoint: string;
+	/** App Service's X-IDENTITY-HEADER value. */
+	identityHeader?: string;
+}
+
+function readEndpoint(value: unknown, fallback: string, allowHttp: boolean, field: string): string {
+	const raw = text(value) || fallback;
+	const url = urlOf(raw);
+	if (!url || url.search || url.username || url.password) {
+		throw new ConnectorError('entraCredentialIncomplete', `"${raw}" is not an endpoint URL.`, { field });
+	}
+	const host = url.hostname.toLowerCase();
+	// The metadata service and App Service's local identity endpoint are plain http by design; anything else needs https.
+	const plainHttpByDesign = host === IMDS_HOST || LOOPBACK.has(host) || /^169\.254\.|^127\./.test(host);
+	if (url.protocol === 'http:' && !(plainHttpByDesign && (allowHttp || host === IMDS_HOST || field === 'Identity Endpoint'))) {
+		throw new ConnectorError('urlNotHttps', `"${raw}" uses http.`, { field });
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw new ConnectorError('urlUnparseable', `"${raw}" is not an http(s) URL.`, { field });
+	}
+	return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+/** Reads a managed identity credential's fields; throws a coded fault naming the field that is wrong. */
+export function readManagedIdentity(data: Record<string, unknown>): ManagedIdentity {
+	const allowHttp = data.allowHttp === true;
+	const clientId = text(data.clientId);
+	if (clientId !== '' && !GUID.test(clientId)) {
+		throw new ConnectorError('entraCredentialIncomplete', 'The client ID of the user-assigned identity is not a GUID.', {
+			field: 'Client ID (User-Assigned Identity)',
+		});
+	}
+	const identity = clientId === '' ? {} : { clientId };
+	if (data.source === 'appService') {
+		const endpoint = readEndpoint(data.identityEndpoint, '', allowHttp, 'Identity Endpoint');
+		const identityHeader = text(data.identityHeader);
+		if (identityHeader === '') {
+			throw new ConnectorError('entraCredentialIncomplete', 'The identity header is empty.', { field: 'Identity Header' });
+		}
+		return { source: 'appService', endpoint, identityHeader, ...identity };
+	}
+	return { source: 'imds', endpoint: readEndpoint(data.imdsEndpoint, IMDS_TOKEN_ENDPOINT, allowHttp, 'Metadata Endpoint'), ...identity };
+}
+
+/** The GET a managed identity sends for an Azure DevOps token (the resource, not a scope, in these endpoints' API). */
+export function managedIdentityRequest(identity: ManagedIdentity): { url: string; headers: Record<string, string> } {
+	const query = new URLSearchParams({
+		'api-version': identity.source === 'imds' ? '2018-02-01' : '2019-08-01',
+		resource: AZURE_DEVOPS_RESOURCE,
+	});
+	if (identity.clientId) query.set('client_id', identity.clientId);
+	const headers: Record<string, string> =
+		identity.source === 'imds' ? { Metadata: 'true' } : { 'X-IDENTITY-HEADER': identity.identityHeader ?? '' };
+	return { url: `${identity.endpoint}?${query.toString()}`, headers };
+}
+
+/** The token in a managed identity endpoint's answer (`expires_on` in epoch seconds, or `expires_in`), or a coded fault. */
+export function readManagedIdentityAnswer(status: number, body: unknown, nowMs: number): EntraToken {
+	const answer = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+	if (status >= 200 && status < 300 && typeof answer.access_token === 'string' && answer.access_token !== '') {
+		const expiresOn = Number(answer.expires_on);
+		const expiresIn = Number(answer.expires_in);
+		const expiresAt = Number.isFinite(expiresOn) && expiresOn > 0 ? expiresOn * 1000 : Number.isFinite(expiresIn) ? nowMs + expiresIn * 1000 : NaN;
+		if (Number.isFinite(expiresAt)) return { token: answer.access_token, expiresAt };
+	}
+	const reason =
+		typeof answer.error_description === 'string'
+			? answer.error_description
+			: typeof answer.message === 'string'
+				? answer.message
+				: typeof answer.error === 'string'
+					? answer.error
+					: '';
+	if (status === 400 || status === 401 || status === 403 || status === 404) {
+		throw new ConnectorError(
+			'entraSignInRefused',
+			`The managed identity endpoint answered ${status}${reason ? `: ${reason.split(/\r?\n/)[0].slice(0, 300)}` : '.'}`,
+			{
+				fix: 'Check that the identity is enabled on the Azure resource n8n runs on, and for a user-assigned identity that its client ID is right and the identity is assigned to that resource.',
+			},
+		);
+	}
+	throw new ConnectorError('entraUnreachable', `The managed identity endpoint answered ${status || 'nothing'} without a token.`, {
+		fix: 'Managed identities work only for n8n running on Azure (a VM, App Service, Container Apps, AKS...). Check the Source and the endpoint.',
+	});
+}
+
+/** Sends a GET with headers and gives back status and parsed body (n8n's helpers, in the caller). */
+export type TokenGet = (url: string, headers: Record<string, string>) => Promise<{ status: number; body: unknown }>;
+
+/** A managed identity's token: the cached one while fresh, else one request to the identity endpoint. */
+export async function managedIdentityToken(
+	data: Record<string, unknown>,
+	get: TokenGet,
+	cache: TokenCache = entraTokens,
+): Promise<EntraToken> {
+	const identity = readManagedIdentity(data);
+	const key = tokenCacheKey('azureDevOpsManagedIdentityApi', data);
+	return await cache.obtain(key, async () => {
+		const now = cache.now();
+		const { url, headers } = managedIdentityRequest(identity);
+		const answer = await get(url, headers).catch((error: unknown) => {
+			const code = (error as { code?: unknown } | undefined)?.code;
+			return { failed: typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? ` (${code})` : '' };
+		});
+		if ('failed' in answer) {
+			throw new ConnectorError('entraUnreachable', `No answer from the managed identity endpoint${answer.failed}.`, {
+				fix: 'Managed identities work only for n8n running on Azure (a VM, App Service, Container Apps, AKS...). Check the Source and the endpoint.',
+			});
+		}
+		return readManagedIdentityAnswer(answer.status, answer.body, now);
 	});
 }

@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ConnectorError, ERROR_CATALOGUE, type ErrorKey } from '../connector/errors';
-import { entraOrganizations, servicePrincipalToken, TokenCache } from '../connector/entraToken';
+import { entraOrganizations, managedIdentityToken, servicePrincipalToken, TokenCache } from '../connector/entraToken';
 import { type OrganizationToken, parseOrganizationTokens } from '../connector/organizationTokens';
 import { CONNECTION_DATA } from './connectionData';
 
@@ -82,6 +82,56 @@ export async function azureDevOpsServicePrincipalApiTest(
 		),
 	);
 	return summarise(results, 'accepted the service principal', 'Signed in to Microsoft Entra ID. ');
+}
+
+/**
+ * Checks an `azureDevOpsManagedIdentityApi` credential: asks the identity endpoint for a token (not a cached one), then
+ * asks every listed organization who the token is.
+ */
+export async function azureDevOpsManagedIdentityApiTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted<ICredentialDataDecryptedObject>,
+): Promise<INodeCredentialTestResult> {
+	const data = credential.data ?? {};
+	let organizations: string[];
+	let token: string;
+	try {
+		organizations = entraOrganizations(data.organizations, data.allowHttp === true);
+		({ token } = await managedIdentityToken(
+			data,
+			async (url, headers) => await getIdentityToken(this, url, headers),
+			new TokenCache(),
+		));
+	} catch (error) {
+		if (error instanceof ConnectorError) return { status: 'Error', message: error.message };
+		return { status: 'Error', message: 'The managed identity got no token.' };
+	}
+	const results = await Promise.all(
+		organizations.map(
+			async (organizationUrl) =>
+				await testOrganization(this, organizationUrl, { headers: { Authorization: `Bearer ${token}` } }, ENTRA_WORDS),
+		),
+	);
+	return summarise(results, 'accepted the managed identity', 'Got a token for the managed identity. ');
+}
+
+/** The credential test's request to a managed identity endpoint (ICredentialTestFunctions offers only `request`). */
+async function getIdentityToken(
+	context: ICredentialTestFunctions,
+	url: string,
+	headers: Record<string, string>,
+): Promise<{ status: number; body: unknown }> {
+	const answer = (await context.helpers.request({
+		method: 'GET',
+		uri: url,
+		headers: { ...headers, Accept: 'application/json' },
+		json: true,
+		simple: false,
+		resolveWithFullResponse: true,
+		followRedirect: false,
+		timeout: TEST_TIMEOUT_MS,
+	})) as TestAnswer;
+	return { status: Number(answer.statusCode), body: answer.body };
 }
 
 /** The credential test's sign-in request (ICredentialTestFunctions offers only n8n's `request` helper). */

@@ -35,6 +35,7 @@ const CREDENTIAL_TYPES: readonly AzureDevOpsCredentialType[] = [
 	'azureDevOpsApi',
 	'azureDevOpsMultiOrgApi',
 	'azureDevOpsServicePrincipalApi',
+	'azureDevOpsManagedIdentityApi',
 ];
 
 /** The credential type an `authentication` parameter names, or undefined for anything else. */

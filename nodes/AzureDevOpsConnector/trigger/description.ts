@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ticketReferenceOptions, projectLocator } from '../actions/common.descriptions';
 
 
-const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi'] };
+const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi', 'azureDevOpsManagedIdentityApi'] };
 
 /** The five work-item events, in the words of Azure DevOps' "Create subscription" dialog. */
 export const EVENT_OPTIONS = [
@@ -30,14 +30,19 @@ export const triggerProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
+				name: 'Managed Identity (Microsoft Entra ID)',
+				value: 'azureDevOpsManagedIdentityApi',
+				description: 'The same, as the managed identity of the Azure resource n8n runs on (Azure DevOps Services only)',
+			},
+			{
+				name: 'None (Subscription Created by Hand)',
+				value: 'none',
+				description: 'Only receive deliveries; the subscription is made in Azure DevOps by hand',
+			},
+			{
 				name: 'One Organization',
 				value: 'azureDevOpsApi',
 				description: 'Registers the subscription and reads work items with an Azure DevOps API credential',
-			},
-			{
-				name: 'Several Organizations',
-				value: 'azureDevOpsMultiOrgApi',
-				description: 'The same with a credential that holds several organizations',
 			},
 			{
 				name: 'Service Principal (Microsoft Entra ID)',
@@ -45,9 +50,9 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'The same, signed in as a Microsoft Entra ID application (Azure DevOps Services only)',
 			},
 			{
-				name: 'None (Subscription Created by Hand)',
-				value: 'none',
-				description: 'Only receive deliveries; the subscription is made in Azure DevOps by hand',
+				name: 'Several Organizations',
+				value: 'azureDevOpsMultiOrgApi',
+				description: 'The same with a credential that holds several organizations',
 			},
 		],
 		default: 'azureDevOpsApi',
