@@ -43,6 +43,11 @@ export class AzureDevOpsConnector implements INodeType {
 				testedBy: 'azureDevOpsManagedIdentityApiTest',
 				displayOptions: { show: { authentication: ['azureDevOpsManagedIdentityApi'] } },
 			},
+			{
+				name: 'azureDevOpsOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['azureDevOpsOAuth2Api'] } },
+			},
 		],
 		properties: [
 			authenticationProperty,

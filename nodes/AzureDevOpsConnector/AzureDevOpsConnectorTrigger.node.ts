@@ -54,6 +54,11 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['azureDevOpsManagedIdentityApi'] } },
 			},
 			{
+				name: 'azureDevOpsOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['azureDevOpsOAuth2Api'] } },
+			},
+			{
 				name: 'azureDevOpsWebhookAuthApi',
 				required: true,
 				testedBy: 'webhookSecretCheck',

@@ -37,6 +37,15 @@ export interface EntraAppSeed {
 	certificate?: string;
 	/** Organizations (by name, case-insensitive) the service principal was added to. */
 	organizations?: string[];
+	/** Redirect URIs of an app used for delegated sign-in (authorization code). */
+	redirectUris?: string[];
+}
+
+/** A person who signs in through the authorization code flow (the emulator signs in the first one, or `signInAs`). */
+export interface EntraUserSeed {
+	tenantId: string;
+	name: string;
+	organizations?: string[];
 }
 
 /** The managed identity of the Azure resource n8n runs on, as the metadata service and App Service hand it out. */
@@ -51,6 +60,7 @@ export interface ManagedIdentitySeed {
 
 export interface EntraOptions {
 	apps?: EntraAppSeed[];
+	users?: EntraUserSeed[];
 	managedIdentities?: ManagedIdentitySeed[];
 	/** App Service's X-IDENTITY-HEADER value (IDENTITY_HEADER in the app's environment). */
 	identityHeader?: string;
@@ -64,13 +74,15 @@ export interface TokenRequestRecord {
 	tenant: string;
 	clientId: string;
 	grant: string;
-	method: 'clientSecret' | 'certificate' | 'none' | 'imds' | 'appService';
+	method: 'clientSecret' | 'certificate' | 'none' | 'imds' | 'appService' | 'authorize' | 'pkce' | 'refresh';
 	status: number;
 	error?: string;
 }
 
 interface App {
 	managed?: { systemAssigned: boolean };
+	user?: boolean;
+	redirectUris?: string[];
 	tenantId: string;
 	clientId: string;
 	objectId: string;
@@ -98,6 +110,9 @@ export class EntraEmulator {
 	private readonly keyId = randomUUID();
 	private readonly seenAssertions = new Set<string>();
 	private readonly issuedTokens: string[] = [];
+	private readonly codes = new Map<string, { clientId: string; redirectUri: string; challenge: string; user: App }>();
+	private readonly refreshTokens = new Map<string, { clientId: string; user: App }>();
+	private signedIn?: App;
 	private offsetMs = 0;
 	tokenLifetimeSeconds: number;
 	identityHeader: string;
@@ -106,6 +121,11 @@ export class EntraEmulator {
 		this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599;
 		this.identityHeader = options.identityHeader ?? randomUUID();
 		for (const app of options.apps ?? []) this.registerApp(app);
+		for (const user of options.users ?? []) {
+			const record = this.registerApp({ tenantId: user.tenantId, clientId: `user:${user.name}`, name: user.name, organizations: user.organizations });
+			record.user = true;
+			this.signedIn ??= record;
+		}
 		for (const identity of options.managedIdentities ?? []) {
 			const app = this.registerApp({ ...identity, name: identity.name ?? `Managed identity ${identity.clientId.slice(0, 8)}` });
 			app.managed = { systemAssigned: identity.systemAssigned === true };
@@ -146,6 +166,7 @@ export class EntraEmulator {
 			objectId: stableGuid(`sp:${seed.tenantId}:${seed.clientId}`),
 			name: seed.name ?? `Service principal ${seed.clientId.slice(0, 8)}`,
 			clientSecret: seed.clientSecret,
+			redirectUris: seed.redirectUris,
 			organizations: new Set((seed.organizations ?? []).map((o) => o.toLowerCase())),
 		};
 		if (seed.certificate) {
@@ -157,6 +178,18 @@ export class EntraEmulator {
 		}
 		this.apps.push(app);
 		return app;
+	}
+
+	/** Who the authorization endpoint signs in from now on (a user seeded in `users`). */
+	signInAs(name: string): void {
+		const user = this.apps.find((a) => a.user && a.name === name);
+		if (!user) throw new Error(`No user ${name}`);
+		this.signedIn = user;
+	}
+
+	/** Revokes every refresh token (as when a user's sessions are revoked or consent is withdrawn). */
+	revokeRefreshTokens(): void {
+		this.refreshTokens.clear();
 	}
 
 	/** Adds the app's service principal to an organization, or removes it. */
@@ -177,9 +210,10 @@ export class EntraEmulator {
 			const chunks: Buffer[] = [];
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {
-				const reply = this.handle(req, Buffer.concat(chunks).toString('utf8'));
+				const reply = this.handle(req, Buffer.concat(chunks).toString('utf8')) as { status: number; body: object; headers?: Record<string, string> };
 				const payload = JSON.stringify(reply.body);
 				res.writeHead(reply.status, {
+					...reply.headers,
 					'Content-Type': 'application/json; charset=utf-8',
 					'Cache-Control': 'no-store, no-cache',
 					'Content-Length': Buffer.byteLength(payload),
@@ -212,11 +246,16 @@ export class EntraEmulator {
 			this.requests.push(record);
 			return answer;
 		}
-		const match = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
-		if (!match || req.method !== 'POST') {
+		const match = /^\/([^/]+)\/oauth2\/v2\.0\/(token|authorize)$/.exec(path);
+		if (!match || req.method !== (match[2] === 'authorize' ? 'GET' : 'POST')) {
 			return { status: 404, body: { error: 'not_found', error_description: 'AADSTS90027: Not a token endpoint.' } };
 		}
 		const tenant = decodeURIComponent(match[1]).toLowerCase();
+		if (match[2] === 'authorize') {
+			const answer = this.authorize(tenant, url.searchParams);
+			this.requests.push({ at: this.now(), tenant, clientId: (url.searchParams.get('client_id') ?? '').toLowerCase(), grant: 'authorize', method: 'authorize', status: answer.status });
+			return answer;
+		}
 		const form = new URLSearchParams(raw);
 		const clientId = (form.get('client_id') ?? '').toLowerCase();
 		const grant = form.get('grant_type') ?? '';
@@ -239,6 +278,7 @@ export class EntraEmulator {
 		if (!/application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) {
 			return oauthError(400, 'invalid_request', 900144, "AADSTS900144: The request body must contain the following parameter: 'grant_type'.");
 		}
+		if (grant === 'authorization_code' || grant === 'refresh_token') return this.delegatedToken(clientId, grant, form, record);
 		if (grant !== 'client_credentials') {
 			return oauthError(400, 'unsupported_grant_type', 70003, 'AADSTS70003: The app requested an unsupported grant type.');
 		}
@@ -310,6 +350,74 @@ export class EntraEmulator {
 			: { status: 200, body: { access_token: token, expires_on: expiresOn, resource: AZURE_DEVOPS_RESOURCE, token_type: 'Bearer', client_id: identity.clientId } };
 	}
 
+	// Sources: Microsoft identity platform, "OAuth 2.0 authorization code flow" (authorize parameters, PKCE with S256,
+	// the code redemption and refresh_token grants, offline_access for a refresh token).
+	private authorize(tenant: string, query: URLSearchParams): { status: number; body: object; headers?: Record<string, string> } {
+		const clientId = (query.get('client_id') ?? '').toLowerCase();
+		const app = this.apps.find((a) => a.clientId === clientId && !a.user && !a.managed);
+		const redirectUri = query.get('redirect_uri') ?? '';
+		if (!app) return oauthError(400, 'unauthorized_client', 700016, `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
+		if (!(app.redirectUris ?? []).includes(redirectUri)) {
+			return oauthError(400, 'invalid_request', 50011, `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application.`);
+		}
+		const user = this.signedIn;
+		if (!user || !['organizations', 'common', user.tenantId].includes(tenant)) {
+			return oauthError(400, 'invalid_request', 90002, `AADSTS90002: Tenant '${tenant}' not found.`);
+		}
+		const fail = (error: string, description: string) => ({ status: 302, body: {}, headers: { Location: `${redirectUri}?${new URLSearchParams({ error, error_description: description, state: query.get('state') ?? '' }).toString()}` } });
+		if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'AADSTS70005: response_type must be code.');
+		const scopes = (query.get('scope') ?? '').split(' ');
+		if (!scopes.some((scope) => scope === `${AZURE_DEVOPS_RESOURCE}/user_impersonation` || scope === AZURE_DEVOPS_SCOPE)) {
+			return fail('invalid_scope', 'AADSTS70011: The provided value for the input parameter \'scope\' is not valid for Azure DevOps.');
+		}
+		const challenge = query.get('code_challenge') ?? '';
+		if (challenge === '' || query.get('code_challenge_method') !== 'S256') {
+			return fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.');
+		}
+		const code = randomUUID();
+		this.codes.set(code, { clientId, redirectUri, challenge, user });
+		return { status: 302, body: {}, headers: { Location: `${redirectUri}?${new URLSearchParams({ code, state: query.get('state') ?? '' }).toString()}` } };
+	}
+
+	private delegatedToken(clientId: string, grant: string, form: URLSearchParams, record: TokenRequestRecord): { status: number; body: object } {
+		const app = this.apps.find((a) => a.clientId === clientId && !a.user && !a.managed);
+		if (!app) return oauthError(400, 'unauthorized_client', 700016, `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
+		if (app.clientSecret && form.get('client_secret') !== app.clientSecret) {
+			return oauthError(401, 'invalid_client', 7000215, 'AADSTS7000215: Invalid client secret provided.');
+		}
+		let user: App;
+		if (grant === 'authorization_code') {
+			record.method = 'pkce';
+			const code = this.codes.get(form.get('code') ?? '');
+			if (!code || code.clientId !== clientId) return oauthError(400, 'invalid_grant', 70008, 'AADSTS70008: The provided authorization code or refresh token has expired or was already used.');
+			this.codes.delete(form.get('code') ?? '');
+			if (code.redirectUri !== form.get('redirect_uri')) return oauthError(400, 'invalid_grant', 50011, 'AADSTS50011: The redirect URI does not match the one the code was issued for.');
+			const verifier = form.get('code_verifier') ?? '';
+			if (createHash('sha256').update(verifier).digest('base64url') !== code.challenge) {
+				return oauthError(400, 'invalid_grant', 50148, 'AADSTS50148: The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.');
+			}
+			user = code.user;
+		} else {
+			record.method = 'refresh';
+			const known = this.refreshTokens.get(form.get('refresh_token') ?? '');
+			if (!known || known.clientId !== clientId) return oauthError(400, 'invalid_grant', 70008, 'AADSTS70008: The provided authorization code or refresh token has expired or was already used.');
+			user = known.user;
+		}
+		const refreshToken = randomUUID() + randomUUID();
+		this.refreshTokens.set(refreshToken, { clientId, user });
+		return {
+			status: 200,
+			body: {
+				token_type: 'Bearer',
+				scope: `${AZURE_DEVOPS_RESOURCE}/user_impersonation`,
+				expires_in: this.tokenLifetimeSeconds,
+				ext_expires_in: this.tokenLifetimeSeconds,
+				access_token: this.issue(user, clientId),
+				refresh_token: refreshToken,
+			},
+		};
+	}
+
 	private checkAssertion(
 		app: App,
 		tenant: string,
@@ -359,7 +467,7 @@ export class EntraEmulator {
 		return undefined;
 	}
 
-	private issue(app: App): string {
+	private issue(app: App, appid = app.clientId): string {
 		const now = Math.floor(this.now() / 1000);
 		const header = { typ: 'JWT', alg: 'RS256', kid: this.keyId };
 		const claims = {
@@ -368,7 +476,7 @@ export class EntraEmulator {
 			iat: now,
 			nbf: now,
 			exp: now + this.tokenLifetimeSeconds,
-			appid: app.clientId,
+			appid,
 			oid: app.objectId,
 			sub: app.objectId,
 			tid: app.tenantId,
@@ -419,6 +527,7 @@ export class EntraEmulator {
 		if (!app.organizations.has(organization.name.toLowerCase())) {
 			return { ok: false, reason: 'not-member' };
 		}
+		if (app.user) return { ok: true, label: `${organization.name}#user:${app.name}`, user: `${app.name} <${app.name.toLowerCase().replace(/\s+/g, '.')}@${app.tenantId}>` };
 		return { ok: true, label: `${organization.name}#sp:${app.clientId}`, user: `${app.name} <${app.clientId}@${app.tenantId}>` };
 	};
 }

@@ -19,16 +19,22 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import {
+	entraOrganizations,
 	entraTokens,
 	isEntraCredentialType,
 	tokenCacheKey,
 	type EntraCredentialType,
 } from '../connector/entraToken';
 import { ConnectorError, type ErrorKey } from '../connector/errors';
+import { requestTargetUrl, selectTokenForUrl } from '../connector/organizationTokens';
 import { AzureDevOpsError, keyForStatus, serviceFacts } from './errors';
 import { negotiateVersion, parseLocations, type Route, type ServerVersions } from './versions';
 
-export type AzureDevOpsCredentialType = 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi' | EntraCredentialType;
+export type AzureDevOpsCredentialType =
+	| 'azureDevOpsApi'
+	| 'azureDevOpsMultiOrgApi'
+	| EntraCredentialType
+	| 'azureDevOpsOAuth2Api';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -257,6 +263,7 @@ async function send(
 	credentialType: AzureDevOpsCredentialType,
 	options: IHttpRequestOptions,
 ): Promise<Outcome> {
+	if (credentialType === 'azureDevOpsOAuth2Api') return await sendWithOAuth2(context, options);
 	if (!isEntraCredentialType(credentialType)) return await sendOnce(context, credentialType, options);
 	// A 401 means Azure DevOps did nothing with the request, so sending it again with a fresh token is safe even for
 	// a create. Once: a second 401 to a token fetched just now is the identity's access, not the token's age.
@@ -300,6 +307,36 @@ async function sendWithEntraToken(
 	return { outcome, cacheKey, token: typeof data.accessToken === 'string' ? data.accessToken : '' };
 }
 
+/**
+ * One request with the delegated OAuth2 credential. n8n's OAuth2 machinery signs it (its `authenticate` is not called
+ * for OAuth2 types), so the organization binding is checked here, before anything is sent; and n8n refreshes the token
+ * on a 401 only when the request throws, so status errors are not ignored for this type (a thrown answer is read back
+ * into the same outcome below).
+ */
+async function sendWithOAuth2(context: RequestContext, options: IHttpRequestOptions): Promise<Outcome> {
+	try {
+		const credentials = await context.getCredentials('azureDevOpsOAuth2Api');
+		const token = credentials.oauthTokenData as { access_token?: unknown } | undefined;
+		if (!token || typeof token.access_token !== 'string' || token.access_token === '') {
+			throw new ConnectorError('entraCredentialIncomplete', 'The OAuth2 credential is not connected to an account yet.', {
+				field: 'Connect my account',
+				fix: 'Open the credential and press "Connect my account" (or "Sign in with Microsoft"), then sign in and consent.',
+			});
+		}
+		const organizations = entraOrganizations(credentials.organizations, credentials.allowHttp === true);
+		selectTokenForUrl(
+			organizations.map((organizationUrl, index) => ({ organizationUrl, token: '', index })),
+			requestTargetUrl(options),
+		);
+	} catch (error) {
+		return { kind: 'refused', error };
+	}
+	const outcome = await sendOnce(context, 'azureDevOpsOAuth2Api', { ...options, ignoreHttpStatusErrors: false });
+	// n8n already refreshed the token once on the first 401 and sent the request again.
+	if (outcome.kind === 'response' && outcome.status === 401) return { ...outcome, bearerRefused: true };
+	return outcome;
+}
+
 async function sendOnce(
 	context: RequestContext,
 	credentialType: AzureDevOpsCredentialType,
@@ -322,6 +359,14 @@ async function sendOnce(
 	} catch (error) {
 		const cause = causeOf(error);
 		if (cause instanceof ConnectorError) return { kind: 'refused', error: cause };
+		if (credentialType === 'azureDevOpsOAuth2Api' && isRefreshRefused(error)) {
+			return {
+				kind: 'refused',
+				error: new ConnectorError('entraSignInRefused', 'Microsoft Entra ID refused to refresh the sign-in of this OAuth2 credential.', {
+					fix: 'Open the credential and reconnect it ("Reconnect", then sign in again): the refresh token was revoked or expired, or consent was withdrawn.',
+				}),
+			};
+		}
 		const status = (cause as { response?: { status?: number } } | undefined)?.response?.status;
 		if (typeof status === 'number') {
 			const response = (cause as { response: { headers?: unknown; data?: unknown } }).response;
@@ -410,6 +455,21 @@ function causeOf(error: unknown): unknown {
 		current = next;
 	}
 	return current;
+}
+
+/**
+ * Whether n8n's OAuth2 refresh was refused: n8n 2.x raises its "needs to be reconnected" error (failure cause
+ * `credential-invalid`), n8n 1.x the OAuth client's AuthError (code EAUTH).
+ */
+function isRefreshRefused(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; failure?: { cause?: unknown }; message?: unknown; cause?: unknown };
+		if (candidate.code === 'EAUTH' || candidate.failure?.cause === 'credential-invalid') return true;
+		if (typeof candidate.message === 'string' && /needs to be reconnected/.test(candidate.message)) return true;
+		current = candidate.cause;
+	}
+	return false;
 }
 
 function networkCode(error: unknown): string {

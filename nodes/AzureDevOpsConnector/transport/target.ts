@@ -36,6 +36,7 @@ const CREDENTIAL_TYPES: readonly AzureDevOpsCredentialType[] = [
 	'azureDevOpsMultiOrgApi',
 	'azureDevOpsServicePrincipalApi',
 	'azureDevOpsManagedIdentityApi',
+	'azureDevOpsOAuth2Api',
 ];
 
 /** The credential type an `authentication` parameter names, or undefined for anything else. */
@@ -53,7 +54,7 @@ export async function credentialOrganizations(
 	const urls =
 		credentialType === 'azureDevOpsApi'
 			? [String(credentials.organizationUrl ?? '')]
-			: isEntraCredentialType(credentialType)
+			: isEntraCredentialType(credentialType) || credentialType === 'azureDevOpsOAuth2Api'
 				? entraOrganizations(credentials.organizations, allowHttp)
 				: splitOrganizationList(String(credentials.organizations ?? ''));
 	return urls.map((url) => ({

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ticketReferenceOptions, projectLocator } from '../actions/common.descriptions';
 
 
-const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi', 'azureDevOpsManagedIdentityApi'] };
+const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi', 'azureDevOpsManagedIdentityApi', 'azureDevOpsOAuth2Api'] };
 
 /** The five work-item events, in the words of Azure DevOps' "Create subscription" dialog. */
 export const EVENT_OPTIONS = [
@@ -38,6 +38,11 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'None (Subscription Created by Hand)',
 				value: 'none',
 				description: 'Only receive deliveries; the subscription is made in Azure DevOps by hand',
+			},
+			{
+				name: 'OAuth2 Sign-In of a User (Microsoft Entra ID)',
+				value: 'azureDevOpsOAuth2Api',
+				description: 'The same, as the user who connected the credential (Azure DevOps Services only)',
 			},
 			{
 				name: 'One Organization',
