@@ -63,7 +63,9 @@ describe(`A service principal, in a real n8n ${majorUnderTest()}.x`, () => {
 
 	test('n8n knows the credential type, and its test signs in and names the organizations', async () => {
 		const creds = await n8n.request('GET', `${stack.main.url}/types/credentials.json`, { headers: stack.rest.headers });
-		expect((creds.body as Array<{ name: string }>).map((t) => t.name)).toContain('azureDevOpsServicePrincipalApi');
+		expect((creds.body as Array<{ name: string }>).map((t) => t.name)).toEqual(
+			expect.arrayContaining(['azureDevOpsServicePrincipalApi', 'azureDevOpsManagedIdentityApi', 'azureDevOpsOAuth2Api']),
+		);
 		const ok = (await stack.rest('POST', '/credentials/test', { credentials: { id: credentialId, name: 'Service principal (e2e)', type: 'azureDevOpsServicePrincipalApi', data } })) as { status: string; message: string };
 		expect(ok).toEqual({ status: 'OK', message: expect.stringContaining('all 1 organization(s) accepted the service principal') });
 		const refused = (await stack.rest('POST', '/credentials/test', {

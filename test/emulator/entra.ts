@@ -357,7 +357,7 @@ export class EntraEmulator {
 		const app = this.apps.find((a) => a.clientId === clientId && !a.user && !a.managed);
 		const redirectUri = query.get('redirect_uri') ?? '';
 		if (!app) return oauthError(400, 'unauthorized_client', 700016, `AADSTS700016: Application with identifier '${clientId}' was not found in the directory.`);
-		if (!(app.redirectUris ?? []).includes(redirectUri)) {
+		if (!(app.redirectUris ?? []).some((uri) => uri === redirectUri || (uri.endsWith('*') && redirectUri.startsWith(uri.slice(0, -1))))) {
 			return oauthError(400, 'invalid_request', 50011, `AADSTS50011: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application.`);
 		}
 		const user = this.signedIn;
