@@ -8,11 +8,11 @@ import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsServicePrincipalApi } from '../../credentials/AzureDevOpsServicePrincipalApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
 import { entraTokens, EXPIRY_MARGIN_MS } from '../../nodes/AzureDevOpsConnector/connector/entraToken';
-import { startEmulator, type Emulator, type RequestRecord } from '../emulator';
+import { FABRIKAM_TOKEN, startEmulator, type Emulator, type RequestRecord } from '../emulator';
 import { startEntra, testCertificate, type EntraEmulator } from '../emulator/entra';
-import { runNode, testCredential } from '../support/n8n';
+import { runNode, testCredential, TestWorkflow } from '../support/n8n';
 import { createFromTicket, createRequests, seedSettings, serviceDeskUrl, ticket } from './create-from-ticket.support';
-import { emitted, HOOK_CANARY, HOOK_USER, TRIGGER, triggerRig } from './trigger.support';
+import { basicAuth, emitted, HOOK_CANARY, HOOK_USER, TRIGGER, triggerRig } from './trigger.support';
 
 const NODE_TYPE = 'n8n-nodes-azure-devops-connector.azureDevOpsConnector';
 const TENANT = '5d3e2a10-7777-4c4c-9d9d-00112233aabb';
@@ -234,7 +234,7 @@ describe('the token\'s life', () => {
 });
 
 describe('the trigger as a service principal', () => {
-	it('registers its subscription, maps the closing, reads a Minimal delivery back, and removes the subscription', async () => {
+	it('registers its subscription, maps the closing, and removes the subscription', async () => {
 		const rig = await triggerRig(emu, {
 			parameters: {
 				authentication: 'azureDevOpsServicePrincipalApi',
@@ -264,5 +264,76 @@ describe('the trigger as a service principal', () => {
 		const hookCalls = emu.requests().filter((r) => r.organization === 'fabrikam' && r.path.includes('/_apis/hooks/'));
 		expect(hookCalls.length).toBeGreaterThan(0);
 		expect(hookCalls.every(signedInAs(SP))).toBe(true);
+	});
+
+	it('a Minimal-details delivery (subscription made by hand) is read back as the service principal', async () => {
+		const rig = await triggerRig(emu, {
+			parameters: {
+				authentication: 'azureDevOpsServicePrincipalApi',
+				project: { __rl: true, mode: 'url', value: projectUrl() },
+				registerSubscription: false,
+				deliveryAuthentication: 'credential',
+				workItemEndState: 'Closed',
+				endState: 'Return from DevOps',
+			},
+			credentials: {
+				azureDevOpsServicePrincipalApi: { id: 'sp-1', name: 'Service principal', data: withSecret() },
+				azureDevOpsWebhookAuthApi: { id: 'hook-1', name: 'Service hook secret', data: { authType: 'basicAuth', user: HOOK_USER, password: HOOK_CANARY } },
+			},
+		});
+		try {
+			const projectId = emu.projects('fabrikam').find((p) => p.name === 'Fabrikam Fiber')!.id;
+			const made = await fetch(`${emu.orgUrl('fabrikam')}/_apis/hooks/subscriptions?api-version=7.1`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: basicAuth('', FABRIKAM_TOKEN) },
+				body: JSON.stringify({
+					publisherId: 'tfs',
+					eventType: 'workitem.updated',
+					resourceVersion: '1.0',
+					consumerId: 'webHooks',
+					consumerActionId: 'httpRequest',
+					publisherInputs: { projectId },
+					consumerInputs: { url: rig.url, basicAuthUsername: HOOK_USER, basicAuthPassword: HOOK_CANARY, resourceDetailsToSend: 'minimal' },
+				}),
+			});
+			expect(made.status).toBe(200);
+			const id = (emu.createWorkItem('Fabrikam Fiber', 'Task', { 'System.Title': 'Toner', 'System.Tags': 'Ticket:HD-32' }) as { id: number }).id;
+			const before = emu.requests().length;
+			emu.updateWorkItem(id, { 'System.State': 'Closed' });
+			await emu.hooks.flush();
+			const reads = emu.requests().slice(before).filter((r) => r.method === 'GET' && r.path.includes(`/workitems/${id}`));
+			expect(reads.map((r) => r.token)).toEqual([SP]);
+			expect(emitted(rig.results.at(-1)!)).toMatchObject({ workItemId: id, workItemFetched: true, ticket: { id: 'HD-32', state: 'Return from DevOps' } });
+		} finally {
+			await rig.close();
+		}
+	});
+});
+
+describe('the editor\'s lists with a service principal', () => {
+	it('finds projects and work items, and offers types and states', async () => {
+		const task = emu.createWorkItem('Fabrikam Fiber', 'Task', { 'System.Title': 'Replace toner' }) as { id: number };
+		const wf = new TestWorkflow(
+			{
+				nodes: [
+					{
+						name: 'Node',
+						type: NODE_TYPE,
+						parameters: { authentication: 'azureDevOpsServicePrincipalApi', resource: 'workItem', operation: 'create', project: { __rl: true, mode: 'url', value: projectUrl() } },
+						credentials: { azureDevOpsServicePrincipalApi: { id: 'sp-1', name: 'Service principal' } },
+					},
+				],
+				connections: {},
+			},
+			{
+				nodeTypes: { [NODE_TYPE]: new AzureDevOpsConnector() },
+				credentialTypes: [new AzureDevOpsServicePrincipalApi()],
+				credentials: { azureDevOpsServicePrincipalApi: { id: 'sp-1', name: 'Service principal', data: withSecret() } },
+			},
+		);
+		expect((await wf.listSearch('Node', 'searchProjects')).results.map((p) => p.name)).toEqual(['Fabrikam Fiber', 'Service Desk']);
+		expect((await wf.listSearch('Node', 'searchWorkItems', 'toner')).results).toEqual([expect.objectContaining({ value: String(task.id) })]);
+		expect((await wf.loadOptions('Node', 'getWorkItemTypes')).map((t) => t.value)).toContain('Task');
+		expect(emu.requests().every(signedInAs(SP))).toBe(true);
 	});
 });
