@@ -9,6 +9,7 @@ import { example, majorUnderTest, n8n, startStack, waitForExecutions, type Stack
 
 const TENANT = '3f2e1d0c-aaaa-4b4b-9c9c-0a1b2c3d4e5f';
 const APP = '7e6d5c4b-bbbb-4c4c-8d8d-5f4e3d2c1b0a';
+const IDENTITY = '8f7e6d5c-cccc-4d4d-8e8e-6a5b4c3d2e1f';
 const CANARY = `e2ecanary${crypto.randomBytes(12).toString('hex')}`;
 const TRIGGER_NODE = 'Work item updated';
 const ticket = (id: string) => ({
@@ -41,7 +42,10 @@ describe(`A service principal, in a real n8n ${majorUnderTest()}.x`, () => {
 	const workflowIds: string[] = [];
 
 	beforeAll(async () => {
-		entra = await startEntra({ apps: [{ tenantId: TENANT, clientId: APP, clientSecret: CANARY, name: 'Service Desk Sync', organizations: ['fabrikam'] }] });
+		entra = await startEntra({
+			apps: [{ tenantId: TENANT, clientId: APP, clientSecret: CANARY, name: 'Service Desk Sync', organizations: ['fabrikam'] }],
+			managedIdentities: [{ tenantId: TENANT, clientId: IDENTITY, systemAssigned: true, name: 'n8n-vm', organizations: ['fabrikam'] }],
+		});
 		stack = await startStack({ major: majorUnderTest(), emulator: { bearer: entra.verifier } });
 		data = {
 			tenantId: TENANT,
@@ -137,11 +141,42 @@ describe(`A service principal, in a real n8n ${majorUnderTest()}.x`, () => {
 		await n8n.deactivateWorkflow(stack.rest, ticketWorkflowId);
 	});
 
+	test('a managed identity (the metadata service, here the emulator\'s): credential test and a ticket as the identity', async () => {
+		const identity = { source: 'imds', clientId: '', imdsEndpoint: entra.imdsEndpoint, organizations: stack.emu.orgUrl('fabrikam'), allowHttp: true };
+		const created = (await stack.rest('POST', '/credentials', { name: 'Managed identity (e2e)', type: 'azureDevOpsManagedIdentityApi', data: identity })) as { id: string | number };
+		const tested = (await stack.rest('POST', '/credentials/test', {
+			credentials: { id: String(created.id), name: 'Managed identity (e2e)', type: 'azureDevOpsManagedIdentityApi', data: identity },
+		})) as { status: string; message: string };
+		expect(tested).toEqual({ status: 'OK', message: expect.stringContaining('accepted the managed identity') });
+		const wf = example(stack, 'ticket-to-azure-devops.json') as { nodes: Array<Record<string, unknown>> };
+		for (const node of wf.nodes) {
+			const credentials = node.credentials as Record<string, unknown> | undefined;
+			if (credentials?.azureDevOpsApi) {
+				delete credentials.azureDevOpsApi;
+				credentials.azureDevOpsManagedIdentityApi = { id: String(created.id), name: 'Managed identity (e2e)' };
+				(node.parameters as Record<string, unknown>).authentication = 'azureDevOpsManagedIdentityApi';
+			}
+		}
+		const workflowId = await stack.importWorkflow(wf);
+		workflowIds.push(workflowId);
+		await n8n.activateWorkflow(stack.rest, workflowId);
+		const hook = `${stack.webhookBase}/webhook/ticket`;
+		await n8n.waitForWebhook(hook);
+		const before = stack.emu.requests().length;
+		const res = await n8n.request('POST', hook, { body: ticket('HD-91') });
+		expect(res.status).toBe(200);
+		expect(Number(res.body.id)).toBeGreaterThan(0);
+		const mine = stack.emu.requests().slice(before);
+		expect(mine.length).toBeGreaterThan(0);
+		expect(mine.every((r) => r.token === `fabrikam#sp:${IDENTITY}`)).toBe(true);
+		await n8n.deactivateWorkflow(stack.rest, workflowId);
+	});
+
 	test('neither the client secret nor any issued token is in n8n\'s logs or executions', async () => {
 		const logs = stack.logs();
 		expect(logs.length).toBeGreaterThan(1000);
 		for (const secret of [CANARY, ...entra.tokens()]) expect(logs.includes(secret)).toBe(false);
-		expect(workflowIds).toHaveLength(2);
+		expect(workflowIds).toHaveLength(3);
 		const executions: unknown[] = [];
 		for (const id of workflowIds) {
 			for (const summary of await n8n.listExecutions(stack.rest, id)) executions.push(await n8n.getExecution(stack.rest, stack.major, summary.id));
