@@ -7,6 +7,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } fro
 
 import { AzureDevOpsOAuth2Api } from '../../credentials/AzureDevOpsOAuth2Api.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
+import { useTransportClock } from '../../nodes/AzureDevOpsConnector/transport';
 import { startEmulator, type Emulator } from '../emulator';
 import { startEntra, type EntraEmulator } from '../emulator/entra';
 import { runNode } from '../support/n8n';
@@ -117,6 +118,30 @@ describe('delegated sign-in through Microsoft Entra ID', () => {
 		expect((await run('search', { searchBy: 'filters', filters: { tag: 'oauth' }, limit: 5 }, data)).items.map((i) => i.json.id)).toEqual([created.items[0].json.id]);
 		expect((await run('delete', { workItem }, data)).items[0].json).toMatchObject({ deleted: true });
 		expect(emu.requests().every((r) => r.token === 'fabrikam#user:Ana Agent')).toBe(true);
+	});
+
+	it('Azure DevOps\' own refusals keep their codes with OAuth2 (status errors are thrown for n8n\'s refresh, and read back)', async () => {
+		const data = credential(await connect());
+		const missing = await run('get', { workItem: { __rl: true, mode: 'id', value: '999999' } }, data);
+		const error = JSON.stringify(missing.items[0].json.error);
+		expect(error).toMatch(/AZDC-4016/);
+		expect(error).toMatch(/TF401232|does not exist/);
+		expect(emu.requests().filter((r) => r.path.includes('/workitems/999999'))).toHaveLength(1);
+	});
+
+	it('429 with Retry-After is waited out with OAuth2 too (the thrown answer keeps its headers), and the create lands once', async () => {
+		const data = credential(await connect());
+		const restore = useTransportClock({ sleep: async () => {}, random: () => 0.5 });
+		emu.faults.add({ kind: 'status', status: 429, retryAfterSeconds: 1, times: 2, match: { method: 'POST', pathIncludes: '/workitems/$' } });
+		try {
+			const created = await run('create', { workItemType: 'Task', title: 'Throttled' }, data);
+			expect(created.items[0].json.error).toBeUndefined();
+		} finally {
+			restore();
+			emu.faults.clear();
+		}
+		const creates = emu.requests().filter((r) => r.method === 'POST' && r.path.includes('/_apis/wit/workitems/$'));
+		expect(creates.map((r) => r.status)).toEqual([429, 429, 200]);
 	});
 
 	it('an expired access token: n8n refreshes it once with the refresh token and the request goes through', async () => {
