@@ -11,7 +11,7 @@ import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
 import type { TicketReferenceOptions } from '../connector/ticketReference';
 import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType } from '../connector/types';
-import type { AzureDevOpsCredentialType } from '../transport';
+import { readCredentialType, type AzureDevOpsCredentialType } from '../transport';
 
 export type TriggerAuthentication = AzureDevOpsCredentialType | 'none';
 export type DeliveryAuthentication = 'generatedSecret' | 'credential' | 'none';
@@ -180,7 +180,7 @@ export function readTriggerConfig(context: ParameterContext): TriggerConfig {
 
 function configFromParameters(p: IDataObject): TriggerConfig {
 	const authentication: TriggerAuthentication =
-		p.authentication === 'azureDevOpsMultiOrgApi' ? 'azureDevOpsMultiOrgApi' : p.authentication === 'none' ? 'none' : 'azureDevOpsApi';
+		p.authentication === 'none' ? 'none' : (readCredentialType(p.authentication) ?? 'azureDevOpsApi');
 	const options = objectOf(p.options);
 	const filters = objectOf(p.filters);
 	const stateMapRows = objectOf(p.stateMap).row;
