@@ -478,6 +478,23 @@ export const ERROR_CATALOGUE = {
 		fix: 'Narrow the query (filter by state, type, area path or "Changed Since") or turn off "Return All" and set a limit.',
 	},
 
+	// 5100-5199: sync beyond create (issue 18)
+	ticketHasNoWorkItem: {
+		code: 'AZDC-5100',
+		title: 'The ticket has no work item yet',
+		fix: 'Run Create From Ticket for this ticket first, or set Options > "If the Ticket Has No Work Item" to "Create It". Check that Ticket Reference (tag or field) is the one Create From Ticket used.',
+	},
+	updateKeptConflicting: {
+		code: 'AZDC-5101',
+		title: 'The work item changed again while it was being updated',
+		fix: 'Someone or something edits the work item at the same moment; nothing was overwritten. Run the node again for this ticket.',
+	},
+	ticketStateMapInvalid: {
+		code: 'AZDC-5102',
+		title: 'A row of the ticket-state map is incomplete',
+		fix: 'Give both the ticket state and the Azure DevOps state in every row of "Ticket State Map", or remove the row.',
+	},
+
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {
 		code: 'AZDC-6001',

@@ -8,6 +8,7 @@ import * as deleteOperation from './delete.operation';
 import * as get from './get.operation';
 import * as search from './search.operation';
 import * as update from './update.operation';
+import * as updateFromTicket from './updateFromTicket.operation';
 
 export const operations = {
 	addComment,
@@ -18,6 +19,7 @@ export const operations = {
 	get,
 	search,
 	update,
+	updateFromTicket,
 };
 
 export const description: INodeProperties[] = [
@@ -78,6 +80,13 @@ export const description: INodeProperties[] = [
 				description: 'Set fields and add or remove tags of a work item, optionally only if it is unchanged',
 				action: 'Update a work item',
 			},
+			{
+				name: 'Update From Ticket',
+				value: 'updateFromTicket',
+				description:
+					'Bring the ticket\'s work item up to date: only changed fields are sent, with an optional state map and the ticket\'s latest message as a comment',
+				action: 'Update a work item from a ticket',
+			},
 		],
 		default: 'get',
 	},
@@ -89,4 +98,5 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...search.description,
 	...update.description,
+	...updateFromTicket.description,
 ];

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { ConnectorError, ConnectorErrors } from '../../connector/errors';
+import { ConnectorError } from '../../connector/errors';
 import { normaliseTicketId, planTicketReference } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
 import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
@@ -22,14 +22,20 @@ import {
 	type WorkItemSummary,
 } from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
+import {
+	asError,
+	firstPresent,
+	itemError,
+	nodeVariables,
+	readPath,
+	TICKET_ID_FIELDS,
+	TICKET_URL_FIELDS,
+} from './createFromTicket/ticket';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['workItem'], operation: ['createFromTicket'] } },
 	properties,
 );
-
-const TICKET_ID_FIELDS = ['TicketID', 'ticketId', 'id'];
-const TICKET_URL_FIELDS = ['TicketUrl', 'ticketUrl', 'url'];
 
 /** One ticket that is ready to be sent: where, which type, and the complete JSON Patch. */
 interface Plan {
@@ -379,30 +385,6 @@ function withCreatedList(
 	return wrapped;
 }
 
-/** A coded error for one item, its index (and the variable, field or setting) named in the message. */
-function itemError(context: IExecuteFunctions, error: unknown, index: number): Error {
-	if (error instanceof ConnectorErrors) {
-		const message =
-			error.errors.length === 1
-				? error.message.replace(' Fix: ', ` (input item ${index}) Fix: `)
-				: error.message.replace('\n', ` (input item ${index}):\n`).replace(/:\s*\(input item/, ' (input item');
-		const nodeError = new NodeOperationError(context.getNode(), message, {
-			description: error.errors.map((fault) => `${fault.code}: ${fault.fix}`).join('\n'),
-			itemIndex: index,
-		});
-		nodeError.context.code = error.code;
-		nodeError.context.codes = error.errors.map((fault) => fault.code);
-		return nodeError;
-	}
-	if (error instanceof ConnectorError) {
-		const message = error.message.replace(' Fix: ', ` (input item ${index}) Fix: `);
-		const nodeError = new NodeOperationError(context.getNode(), message, { description: error.fix, itemIndex: index });
-		nodeError.context.code = error.code;
-		if (error.field) nodeError.context.field = error.field;
-		return nodeError;
-	}
-	return asError(error);
-}
 
 /** The transport's error for a create, with the ticket and the rejected field (when the service names one) added. */
 function describeFailure(plan: Plan, error: unknown): Error {
@@ -456,37 +438,4 @@ function groupByTarget(plans: Plan[]): Plan[][] {
 
 function uniqueTicketIds(plans: Plan[]): string[] {
 	return [...new Set(plans.map((plan) => plan.ticketId))];
-}
-
-function nodeVariables(context: IExecuteFunctions, index: number): IDataObject {
-	const rows = context.getNodeParameter('variables.variable', index, []) as Array<{ name?: string; value?: unknown }>;
-	const variables: IDataObject = {};
-	for (const row of rows) {
-		const name = String(row.name ?? '').trim();
-		if (name !== '') variables[name] = row.value as IDataObject[keyof IDataObject];
-	}
-	return variables;
-}
-
-/** A value at a top-level key or a dotted path ("ticket.requester.name"); a top-level key with dots wins. */
-function readPath(object: IDataObject, path: string): unknown {
-	if (Object.prototype.hasOwnProperty.call(object, path)) return object[path];
-	let current: unknown = object;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
-}
-
-function firstPresent(object: IDataObject, names: string[]): unknown {
-	for (const name of names) {
-		const value = object[name];
-		if (value !== undefined && value !== null && value !== '') return value;
-	}
-	return undefined;
-}
-
-function asError(error: unknown): Error {
-	return error instanceof Error ? error : new Error(String(error));
 }

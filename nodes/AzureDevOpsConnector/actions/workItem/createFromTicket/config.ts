@@ -47,6 +47,8 @@ export interface TargetConfig extends Target {
 	workItemType?: string;
 	beginState?: string;
 	attributeMap: CompiledAttributeMap;
+	/** Update From Ticket's map: the settings' UpdateAttributeMap; absent when the settings have none. */
+	updateMap?: CompiledAttributeMap;
 }
 
 export const MAX_CONCURRENCY = 20;
@@ -108,6 +110,8 @@ export class ConfigResolver {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly options: CreateOptions,
+		/** Whether a work item type must be known (Update From Ticket needs one only to create a missing work item). */
+		private readonly requireWorkItemType = true,
 	) {}
 
 	async resolve(itemIndex: number): Promise<TargetConfig> {
@@ -139,13 +143,24 @@ export class ConfigResolver {
 			const faults: ConnectorError[] = [];
 			collect(faults, () => checkOrganization(credential, settings.organizationUrl, settings.tokenIndexGiven ? settings.tokenIndex : undefined));
 			const checked = collect(faults, () => this.compile(settings.attributeMap, settings.workItemType));
+			const updateMap = settings.updateAttributeMap;
+			const checkedUpdate = updateMap
+				? collect(faults, () => this.compile(updateMap, undefined, undefined, 'UpdateAttributeMap'))
+				: undefined;
 			if (faults.length > 0 || !checked) throw new ConnectorErrors(faults);
 			const where = { credentialType: credential.credentialType, organizationUrl: settings.organizationUrl, project: settings.project };
+			const fromServer = await serverHtmlFields(this.context, where);
 			return {
 				key,
 				...where,
 				beginState: nonEmpty(settings.beginState),
-				attributeMap: await this.withServerHtmlFields(checked, where, (html) => this.compile(settings.attributeMap, settings.workItemType, html)),
+				attributeMap: fromServer ? this.compile(settings.attributeMap, settings.workItemType, fromServer) : checked,
+				updateMap:
+					updateMap && checkedUpdate
+						? fromServer
+							? this.compile(updateMap, undefined, fromServer, 'UpdateAttributeMap')
+							: checkedUpdate
+						: undefined,
 			};
 		});
 	}
@@ -176,7 +191,7 @@ export class ConfigResolver {
 			checkOrganization(credential, target.organizationUrl, undefined);
 			const faults: ConnectorError[] = [];
 			const attributeMap = collect(faults, () => this.compile(parseMapText(map)));
-			if (workItemType === '' && attributeMap && !attributeMapNamesType(map)) {
+			if (this.requireWorkItemType && workItemType === '' && attributeMap && !attributeMapNamesType(map)) {
 				faults.push(
 					new ConnectorError('workItemTypeMissing', 'No work item type is chosen.', { field: 'Work Item Type' }),
 				);
@@ -208,8 +223,14 @@ export class ConfigResolver {
 		return fromServer ? recompile(fromServer) : checked;
 	}
 
-	private compile(map: unknown, workItemType?: string, htmlFieldNames?: ReadonlySet<string> | null): CompiledAttributeMap {
+	private compile(
+		map: unknown,
+		workItemType?: string,
+		htmlFieldNames?: ReadonlySet<string> | null,
+		field?: string,
+	): CompiledAttributeMap {
 		return compileAttributeMap(map as Record<string, unknown>, {
+			field,
 			htmlFieldNames,
 			htmlFields: this.options.htmlFields,
 			missingVariables: this.options.missingVariable,
