@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { authenticationProperty } from './actions/common.descriptions';
 import { router } from './actions/router';
+import * as comment from './actions/comment/Comment.resource';
 import * as workItem from './actions/workItem/WorkItem.resource';
 import { credentialTest, listSearch, loadOptions } from './methods';
 
@@ -39,9 +40,13 @@ export class AzureDevOpsConnector implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Work Item', value: 'workItem' }],
+				options: [
+					{ name: 'Comment', value: 'comment' },
+					{ name: 'Work Item', value: 'workItem' },
+				],
 				default: 'workItem',
 			},
+			...comment.description,
 			...workItem.description,
 		],
 	};

@@ -142,6 +142,29 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange(mine().filter((r) => !(profile.name === 'server2019' && /comments/i.test(r.path))));
 	});
 
+	it('the Comment resource: get many, update, delete (Server 2020 and later; AZDC-4030 on 2019)', async () => {
+		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'Discussed' }, { organization: profile.organization }) as { id: number }).id;
+		const workItem = { __rl: true, mode: 'id', value: String(id) };
+		await run('addComment', { workItem, text: 'first', format: 'html' });
+		await run('addComment', { workItem, text: 'second', format: 'html' });
+
+		const listed = await run('getAll', { resource: 'comment', workItem, returnAll: true });
+		if (profile.name === 'server2019') {
+			// Server 2019's comments resource is another, read-only one: what this operation needs came with 2020.
+			expect(listed.items[0].json.code).toBe('AZDC-4030');
+			return;
+		}
+		expect(listed.items.map((item) => item.json.text)).toEqual(['second', 'first']);
+		const commentId = listed.items[0].json.id as number;
+		const updated = await run('update', { resource: 'comment', workItem, commentId, text: 'second, corrected', format: 'html' });
+		expect(updated.items[0].json).toMatchObject({ id: commentId, text: 'second, corrected' });
+		const deleted = await run('delete', { resource: 'comment', workItem, commentId });
+		expect(deleted.items[0].json).toMatchObject({ deleted: true });
+		const left = await run('getAll', { resource: 'comment', workItem, returnAll: false, limit: 10 });
+		expect(left.items.map((item) => item.json.text)).toEqual(['first']);
+		expectEveryAnswerInRange();
+	});
+
 	it('every work-item operation: create, get, update, change state, comment, search, delete', async () => {
 		const created = await run('create', {
 			workItemType: 'Bug',

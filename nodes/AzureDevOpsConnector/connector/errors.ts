@@ -494,6 +494,16 @@ export const ERROR_CATALOGUE = {
 		title: 'A row of the ticket-state map is incomplete',
 		fix: 'Give both the ticket state and the Azure DevOps state in every row of "Ticket State Map", or remove the row.',
 	},
+	commentIdInvalid: {
+		code: 'AZDC-5110',
+		title: 'The comment ID is not a positive whole number',
+		fix: 'Set "Comment ID" to the id of the comment, e.g. {{ $json.id }} from Get Many comments or Add Comment.',
+	},
+	commentLimitInvalid: {
+		code: 'AZDC-5111',
+		title: 'The comment limit is not a positive whole number',
+		fix: 'Set "Limit" to how many comments to return (newest first), or turn on "Return All".',
+	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {

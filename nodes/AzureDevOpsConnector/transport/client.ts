@@ -324,6 +324,48 @@ export const comments = {
 		} while (continuationToken && (options.limit === undefined || result.length < options.limit));
 		return options.limit === undefined ? result : result.slice(0, options.limit);
 	},
+
+	/** Replaces the text of a comment; `format` markdown where the server has it. */
+	async update(
+		ctx: RequestContext,
+		target: Target,
+		workItemId: number,
+		commentId: number,
+		text: string,
+		options: { format?: 'html' | 'markdown' } = {},
+		call: CallOptions = {},
+	): Promise<Comment & IDataObject> {
+		const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'PATCH',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'workItems', workItemId, 'comments', commentId),
+			query: options.format ? { format: options.format } : {},
+			body: { text },
+			// Setting the same text again leaves the same comment: safe to resend.
+			idempotent: true,
+			route: ROUTES.comments,
+			...call,
+		});
+		return response.body as Comment & IDataObject;
+	},
+
+	/** Deletes a comment (the service keeps it as deleted); deleting twice is refused with 404 by the service. */
+	async delete(
+		ctx: RequestContext,
+		target: Target,
+		workItemId: number,
+		commentId: number,
+		call: CallOptions = {},
+	): Promise<void> {
+		await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'DELETE',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'workItems', workItemId, 'comments', commentId),
+			idempotent: true,
+			route: ROUTES.comments,
+			...call,
+		});
+	},
 };
 
 export const types = {
