@@ -12,6 +12,7 @@ import {
 	FIELD_TYPES,
 	IDENTITY_FIELDS,
 	isReadOnlyField,
+	RELATION_TYPE_LIST,
 	identityFromText,
 	identityText,
 	stableGuid,
@@ -187,6 +188,7 @@ const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTe
 	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Recyclebin_Get' },
 	{ id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', area: 'wit', resourceName: 'fields', routeTemplate: '{project}/_apis/{area}/{resource}/{fieldNameOrRefName}', resourceVersion: 2, marker: 'Fields_List' },
 	{ id: 'bd293ce5-3d25-4192-8e67-e8092e879efb', area: 'wit', resourceName: 'workItemTypesField', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/fields/{field}', resourceVersion: 3, marker: 'Work Item Types Field_List' },
+	{ id: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', area: 'wit', resourceName: 'workItemRelationTypes', routeTemplate: '_apis/{area}/{resource}/{relation}', resourceVersion: 2, marker: 'Work Item Relation Types_List' },
 	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
 ];
 const RESOURCE_AREAS = [
@@ -1002,6 +1004,16 @@ export class Emulator {
 			}
 			case 'Work Item Types_Get':
 				return new Reply(200, this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)));
+			case 'Work Item Relation Types_List': {
+				const value = RELATION_TYPE_LIST.map((type) => this.relationTypeView(orgUrl, type));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Work Item Relation Types_Get': {
+				const type = RELATION_TYPE_LIST.find((t) => t.referenceName.toLowerCase() === String(params.relation).toLowerCase());
+				// Recorded wording of the service for an unknown link type (VS402324, as on a patch naming one).
+				if (!type) throw witError404(`VS402324: The link type '${params.relation}' does not exist.`, 'WorkItemLinkTypeNotFoundException');
+				return new Reply(200, this.relationTypeView(orgUrl, type));
+			}
 			case 'Fields_List': {
 				// Every field of the process with the type the service reports (WorkItemField of the descriptions).
 				const value = [...Object.keys(FIELD_NAMES), ...org.customFields].map((ref) => this.fieldView(org, ref));
@@ -1206,6 +1218,16 @@ export class Emulator {
 	}
 
 	// ---------------------------------------------------------------- paging, comments, updates, tags
+
+	/** A WorkItemRelationType of the descriptions: reference name, name, url and attributes. */
+	private relationTypeView(orgUrl: string, type: (typeof RELATION_TYPE_LIST)[number]): Record<string, unknown> {
+		return {
+			referenceName: type.referenceName,
+			name: type.name,
+			url: `${orgUrl}/_apis/wit/workItemRelationTypes/${type.referenceName}`,
+			attributes: { ...type.attributes },
+		};
+	}
 
 	private skipTop<T>(query: URLSearchParams, list: T[]): T[] {
 		const skip = Number(query.get('$skip') ?? '0');

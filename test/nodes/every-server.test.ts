@@ -165,6 +165,23 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange();
 	});
 
+	it('Add Link and Remove Link with the organization\'s link types', async () => {
+		const create = (title: string) =>
+			(emu.createWorkItem(profile.project, 'Task', { 'System.Title': title }, { organization: profile.organization }) as { id: number }).id;
+		const parent = create('Problem');
+		const child = create('Incident');
+		const workItem = { __rl: true, mode: 'id', value: String(child) };
+		const added = await run('addLink', { workItem, linkType: 'Parent', linkTarget: String(parent) });
+		expect(added.items[0].json).toMatchObject({ id: child, linkAdded: true });
+		const relations = (emu.getWorkItem(child, profile.organization) as { relations: Array<{ rel: string }> }).relations;
+		expect(relations.map((r) => r.rel)).toEqual(['System.LinkTypes.Hierarchy-Reverse']);
+		const types = mine().find((r) => /workitemrelationtypes/i.test(r.path))!;
+		expect(types.query['api-version']).toBe(releasedVersion(profile));
+		const removed = await run('removeLink', { workItem, linkType: 'Parent', linkTarget: String(parent) });
+		expect(removed.items[0].json).toMatchObject({ linkRemoved: true });
+		expectEveryAnswerInRange();
+	});
+
 	it('every work-item operation: create, get, update, change state, comment, search, delete', async () => {
 		const created = await run('create', {
 			workItemType: 'Bug',

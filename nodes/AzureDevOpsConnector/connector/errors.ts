@@ -504,6 +504,16 @@ export const ERROR_CATALOGUE = {
 		title: 'The comment limit is not a positive whole number',
 		fix: 'Set "Limit" to how many comments to return (newest first), or turn on "Return All".',
 	},
+	linkTypeUnknown: {
+		code: 'AZDC-5120',
+		title: 'The link type is not one the organization defines',
+		fix: 'Choose the link type from the list (it shows the organization\'s types), or give its reference name, e.g. System.LinkTypes.Hierarchy-Reverse for Parent.',
+	},
+	linkTargetInvalid: {
+		code: 'AZDC-5121',
+		title: 'The other end of the link is not a work item or a web address',
+		fix: 'For a work item link give the work item\'s ID (42) or URL; for a Hyperlink give an http(s) address.',
+	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {

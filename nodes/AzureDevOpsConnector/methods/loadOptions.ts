@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { readTypeStates } from '../actions/workItem/operationHelpers';
-import { fields as fieldsApi, types } from '../transport';
+import { fields as fieldsApi, relationTypes, types } from '../transport';
 import { chosenProject, chosenWorkItemType } from './projectContext';
 
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
@@ -51,4 +51,15 @@ export async function getFields(this: ILoadOptionsFunctions): Promise<INodePrope
 		});
 	}
 	return options.sort(byName);
+}
+
+/** The link types of the chosen project's organization that link work items, and Hyperlink. */
+export async function getLinkTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	return (await relationTypes.list(this, project))
+		.filter((type) => type.attributes?.enabled !== false)
+		.filter((type) => type.attributes?.usage !== 'resourceLink' || type.referenceName === 'Hyperlink')
+		.map((type) => ({ name: type.name, value: type.referenceName, description: type.referenceName }))
+		.sort(byName);
 }

@@ -11,6 +11,7 @@ import type {
 	WorkItemDelete,
 	WorkItemField,
 	WorkItemQueryResult,
+	WorkItemRelationType,
 	WorkItemStateColor,
 	WorkItemType,
 	WorkItemTypeFieldWithReferences,
@@ -58,6 +59,7 @@ const ROUTES = {
 	states: { feature: 'the states of a work item type', area: 'wit', locationId: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', version: '7.1' },
 	typeFields: { feature: 'the fields of a work item type', area: 'wit', locationId: 'bd293ce5-3d25-4192-8e67-e8092e879efb', version: '7.1' },
 	fields: { feature: 'the field list', area: 'wit', locationId: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', version: '7.1' },
+	relationTypes: { feature: 'the link types', area: 'wit', locationId: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', version: '7.1' },
 	recycleBin: { feature: 'the recycle bin', area: 'wit', locationId: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', version: '7.1' },
 	subscriptions: { feature: 'service-hook subscriptions', area: 'hooks', locationId: 'fc50d02a-849f-41fb-8af1-0a5216103269', version: '7.1' },
 } satisfies Record<string, Route>;
@@ -397,6 +399,25 @@ export const types = {
 			...call,
 		});
 		return (response.body as { value?: WorkItemTypeFieldWithReferences[] }).value ?? [];
+	},
+};
+
+/** A link type of the organization (`usage` workItemLink links work items, resourceLink links a URL or file). */
+export type RelationType = WorkItemRelationType & { referenceName: string; name: string; attributes?: IDataObject };
+
+export const relationTypes = {
+	/** The link types the organization defines (parent, child, related, duplicate, custom ones, hyperlink, ...). */
+	async list(ctx: RequestContext, organization: OrganizationTarget, call: CallOptions = {}): Promise<RelationType[]> {
+		const response = await azureDevOpsRequest.call(ctx, organization.credentialType, {
+			method: 'GET',
+			organizationUrl: organization.organizationUrl,
+			path: path('_apis', 'wit', 'workitemrelationtypes'),
+			route: ROUTES.relationTypes,
+			...call,
+		});
+		return ((response.body as { value?: RelationType[] }).value ?? []).filter(
+			(type) => typeof type.referenceName === 'string' && type.referenceName !== '',
+		);
 	},
 };
 
