@@ -13,6 +13,7 @@ import {
 	IDENTITY_FIELDS,
 	isReadOnlyField,
 	RELATION_TYPE_LIST,
+	ALLOWED_VALUES,
 	identityFromText,
 	identityText,
 	stableGuid,
@@ -1020,7 +1021,15 @@ export class Emulator {
 				return new Reply(200, { count: value.length, value });
 			}
 			case 'Work Item Types Field_List': {
-				const value = (this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)).fields as unknown[]) ?? [];
+				const type = this.findType(org, params.type);
+				const expand = (query.get('$expand') ?? 'none').toLowerCase();
+				const withAllowed = expand === 'allowedvalues' || expand === 'all';
+				const value = ((this.typeView(org, orgUrl, ctx.project!, type).fields as Array<{ referenceName: string }>) ?? []).map((field) => {
+					if (!withAllowed) return field;
+					// System.State allows the type's states; the picklists their process values.
+					const allowed = field.referenceName === 'System.State' ? type.states : ALLOWED_VALUES[field.referenceName];
+					return allowed ? { ...field, allowedValues: [...allowed] } : field;
+				});
 				return new Reply(200, { count: value.length, value });
 			}
 			case 'Work Item Type States_List': {

@@ -347,6 +347,15 @@ const BYPASS_WRITABLE = new Set(['System.CreatedDate', 'System.CreatedBy', 'Syst
  * (Link types reference, learn.microsoft.com/azure/devops/boards/queries/link-type-reference: reference names, names,
  * topology; attributes as the Work Item Relation Types - List example shows them).
  */
+/**
+ * Allowed values of the Agile process's picklist fields (Agile process field reference: Priority 1-4, Severity
+ * "1 - Critical" … "4 - Low"), as `Work Item Types Field - List` returns them with $expand=allowedValues.
+ */
+export const ALLOWED_VALUES: Readonly<Record<string, ReadonlyArray<string | number>>> = {
+	'Microsoft.VSTS.Common.Priority': [1, 2, 3, 4],
+	'Microsoft.VSTS.Common.Severity': ['1 - Critical', '2 - High', '3 - Medium', '4 - Low'],
+};
+
 export const RELATION_TYPE_LIST: ReadonlyArray<{ referenceName: string; name: string; attributes: Record<string, unknown> }> = [
 	...[
 		['System.LinkTypes.Hierarchy-Forward', 'Child', 'tree', false],

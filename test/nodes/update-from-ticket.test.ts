@@ -261,6 +261,61 @@ describe('Update From Ticket', () => {
 	});
 });
 
+describe('Value maps in Create From Ticket and Update From Ticket', () => {
+	const PRIORITY = 'Microsoft.VSTS.Common.Priority';
+
+	it('the settings\' ValueMap turns the ticket\'s "High" into priority 1 on create, and a change to "Normal" into 2 on update', async () => {
+		const settings = settingsWith({
+			AttributeMap: { 'System.Title': '[$TicketTitle$]', 'System.WorkItemType': 'Task', [PRIORITY]: '[$Priority$]' },
+			ValueMap: { [PRIORITY]: { High: 1, Normal: 2, '*': 3 } },
+		});
+		const created = await createFromTicket(emu, { tickets: [ticket(601, { Priority: 'High' })], parameters: { connectorSettings: settings } });
+		expect(created.error).toBeUndefined();
+		const id = created.items[0].json.id as number;
+		expect(fieldsOf(id)[PRIORITY]).toBe(1);
+
+		forget();
+		const same = await updateFromTicket(emu, { tickets: [ticket(601, { Priority: 'high' })], parameters: { connectorSettings: settings } });
+		expect(same.items[0].json).toMatchObject({ updated: false });
+		const lower = await updateFromTicket(emu, { tickets: [ticket(601, { Priority: 'Normal' })], parameters: { connectorSettings: settings } });
+		expect(lower.items[0].json).toMatchObject({ updated: true, changedFields: [PRIORITY] });
+		expect(fieldsOf(id)[PRIORITY]).toBe(2);
+		expect(patchRequests(emu)).toHaveLength(1);
+	});
+
+	it('a value with no row and no "*" fails the item with AZDC-5131, listing the values Azure DevOps allows; nothing is created', async () => {
+		const settings = settingsWith({
+			AttributeMap: { 'System.Title': '[$TicketTitle$]', 'System.WorkItemType': 'Bug', [PRIORITY]: '[$Priority$]' },
+		});
+		const run = await createFromTicket(emu, {
+			tickets: [ticket(602, { Priority: 'Urgent' })],
+			parameters: { connectorSettings: settings, valueMap: { row: [{ field: PRIORITY, from: 'High', to: '1' }] } },
+			continueOnFail: true,
+		});
+		expect(run.items[0].json.code).toBe('AZDC-5131');
+		expect(String(run.items[0].json.error)).toContain('"Urgent" has no row in the value map of Microsoft.VSTS.Common.Priority');
+		expect(String(run.items[0].json.error)).toContain('Azure DevOps allows: 1, 2, 3, 4');
+		expect(createRequests(emu)).toHaveLength(0);
+	});
+
+	it('the node\'s Value Map rows work in Update From Ticket with separate parameters too', async () => {
+		const [id] = await synced(ticket(603));
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(603, { Priority: 'Low' })],
+			parameters: {
+				configuration: 'parameters',
+				project: { __rl: true, mode: 'url', value: serviceDeskUrl(emu) },
+				attributeMapInput: 'rows',
+				attributeMapRows: { field: [{ name: PRIORITY, value: '[$Priority$]' }] },
+				valueMap: { row: [{ field: PRIORITY, from: 'Low', to: '4' }, { field: PRIORITY, from: '*', to: '2' }] },
+			},
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items[0].json).toMatchObject({ updated: true, changedFields: [PRIORITY] });
+		expect(fieldsOf(id)[PRIORITY]).toBe(4);
+	});
+});
+
 /** Waits until the node's `count`-th update reached the emulator (it is held by a latency fault), then edits. */
 async function editWhenPatched(id: number, fields: IDataObject, count = 1): Promise<void> {
 	for (let waited = 0; waited < 5000; waited += 10) {

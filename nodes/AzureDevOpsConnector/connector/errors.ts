@@ -514,6 +514,16 @@ export const ERROR_CATALOGUE = {
 		title: 'The other end of the link is not a work item or a web address',
 		fix: 'For a work item link give the work item\'s ID (42) or URL; for a Hyperlink give an http(s) address.',
 	},
+	valueMapInvalid: {
+		code: 'AZDC-5130',
+		title: 'The value map is not an object of fields, each an object of ticket values',
+		fix: 'Write it as {"Microsoft.VSTS.Common.Priority": {"High": 1, "Normal": 2, "*": 3}}: per field reference name, ticket value → Azure DevOps value (text, number or true/false); "*" for every other value.',
+	},
+	valueNotMapped: {
+		code: 'AZDC-5131',
+		title: 'A ticket value has no row in the field\'s value map, and no "*" row',
+		fix: 'Add a row for the value (the message lists the values Azure DevOps allows for the field), or a "*" row as the default.',
+	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {

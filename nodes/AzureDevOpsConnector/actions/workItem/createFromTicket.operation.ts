@@ -22,6 +22,7 @@ import {
 	type WorkItemSummary,
 } from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
+import { mapFieldValues } from './valueMaps';
 import {
 	asError,
 	firstPresent,
@@ -213,7 +214,8 @@ async function prepare(
 			field: 'System.WorkItemType',
 		});
 	}
-	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, rendered.patch);
+	const fields = await mapFieldValues(context, config, config.valueMap, rendered.patch, index, () => workItemType);
+	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, fields);
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
 	return {
 		index,

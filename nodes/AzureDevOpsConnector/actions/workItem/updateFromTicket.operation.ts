@@ -28,6 +28,7 @@ import {
 } from './createFromTicket/ticket';
 import { readTypeStates } from './operationHelpers';
 import { properties } from './updateFromTicket/description';
+import { mapFieldValues } from './valueMaps';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['workItem'], operation: ['updateFromTicket'] } },
@@ -146,6 +147,14 @@ async function prepare(
 
 	const map = config.updateMap ?? config.attributeMap;
 	const rendered = map.render(ticket, nodeVariables(context, index));
+	const fields = await mapFieldValues(
+		context,
+		config,
+		config.valueMap,
+		rendered.patch.filter((operation) => operation.path.startsWith('/fields/')),
+		index,
+		() => config.workItemType ?? typeOfCreateMap(config, ticket),
+	);
 
 	const state = mapTicketState(context, index, readPath(ticket, stateField));
 	const message = commentField ? readPath(ticket, commentField) : undefined;
@@ -161,11 +170,20 @@ async function prepare(
 		config,
 		ticketId,
 		ticketUrl,
-		fields: rendered.patch.filter((operation) => operation.path.startsWith('/fields/')),
+		fields,
 		state,
 		comment,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
+}
+
+/** The work item type the AttributeMap names, for the allowed values of a field (none when it cannot render). */
+function typeOfCreateMap(config: TargetConfig, ticket: IDataObject): string | undefined {
+	try {
+		return config.attributeMap.render(ticket).workItemType;
+	} catch {
+		return undefined;
+	}
 }
 
 /** The DevOps state of the Ticket State Map row for the ticket's state (any case), if a row applies. */
@@ -294,7 +312,8 @@ async function createMissing(context: IExecuteFunctions, plan: Plan, options: Up
 			field: 'System.WorkItemType',
 		});
 	}
-	const { patch } = planTicketReference({ id: plan.ticketId, url: plan.ticketUrl }, options.referenceInput, rendered.patch);
+	const fields = await mapFieldValues(context, plan.config, plan.config.valueMap, rendered.patch, plan.index, () => workItemType);
+	const { patch } = planTicketReference({ id: plan.ticketId, url: plan.ticketUrl }, options.referenceInput, fields);
 	if (plan.state !== undefined) patch.push({ op: 'add', path: '/fields/System.State', value: plan.state });
 	const { workItem } = await workItems.create(
 		context,

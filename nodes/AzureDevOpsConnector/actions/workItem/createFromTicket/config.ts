@@ -10,6 +10,7 @@ import { compileAttributeMap, type CompiledAttributeMap } from '../../../connect
 import { ConnectorError, ConnectorErrors } from '../../../connector/errors';
 import { checkTokenIndex, type OrganizationToken } from '../../../connector/organizationTokens';
 import { parseConnectorSettings } from '../../../connector/settings';
+import { compileValueMap, type CompiledValueMap } from '../../../connector/valueMap';
 import {
 	resolveTicketReferenceOptions,
 	type ResolvedTicketReferenceOptions,
@@ -49,6 +50,8 @@ export interface TargetConfig extends Target {
 	attributeMap: CompiledAttributeMap;
 	/** Update From Ticket's map: the settings' UpdateAttributeMap; absent when the settings have none. */
 	updateMap?: CompiledAttributeMap;
+	/** The settings' ValueMap, compiled; absent when the settings have none. */
+	valueMap?: CompiledValueMap;
 }
 
 export const MAX_CONCURRENCY = 20;
@@ -147,6 +150,7 @@ export class ConfigResolver {
 			const checkedUpdate = updateMap
 				? collect(faults, () => this.compile(updateMap, undefined, undefined, 'UpdateAttributeMap'))
 				: undefined;
+			const valueMap = collect(faults, () => compileValueMap(settings.valueMap));
 			if (faults.length > 0 || !checked) throw new ConnectorErrors(faults);
 			const where = { credentialType: credential.credentialType, organizationUrl: settings.organizationUrl, project: settings.project };
 			const fromServer = await serverHtmlFields(this.context, where);
@@ -161,6 +165,7 @@ export class ConfigResolver {
 							? this.compile(updateMap, undefined, fromServer, 'UpdateAttributeMap')
 							: checkedUpdate
 						: undefined,
+				valueMap,
 			};
 		});
 	}

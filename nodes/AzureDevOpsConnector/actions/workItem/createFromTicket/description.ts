@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ticketReferenceOptions, projectLocator } from '../../common.descriptions';
+import { valueMapProperty } from '../valueMaps';
 
 
 const inParametersMode = { show: { configuration: ['parameters'] } };
@@ -171,6 +172,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	valueMapProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
