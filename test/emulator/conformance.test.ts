@@ -121,6 +121,15 @@ describe.each(EMULATOR_PROFILES)('azure-devops-node-api on $serverVersion ($maxA
 		expect(unlinked.relations ?? []).toEqual([]);
 	});
 
+	it('reads the area and iteration trees (root nodes with depth)', async () => {
+		const wit = await conn.getWorkItemTrackingApi();
+		const roots = await wit.getRootNodes(project, 2);
+		expect(roots.map((root) => root.name)).toEqual([project, project]);
+		const iterations = roots.find((root) => String(root.structureType) === '1' || String(root.structureType) === 'iteration')!;
+		expect(iterations.children?.map((child) => child.name)).toEqual(['Sprint 1', 'Sprint 2']);
+		expect(iterations.children?.[1].attributes?.startDate).toBeDefined();
+	});
+
 	it('creates, validates, updates and reads work items, one and many, with enums as numbers', async () => {
 		const wit = await conn.getWorkItemTrackingApi();
 		const dryRun = await wit.createWorkItem(null, [add('/fields/System.Title', 'dry run')], project, 'Task', true);

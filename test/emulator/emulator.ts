@@ -189,6 +189,7 @@ const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTe
 	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Recyclebin_Get' },
 	{ id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', area: 'wit', resourceName: 'fields', routeTemplate: '{project}/_apis/{area}/{resource}/{fieldNameOrRefName}', resourceVersion: 2, marker: 'Fields_List' },
 	{ id: 'bd293ce5-3d25-4192-8e67-e8092e879efb', area: 'wit', resourceName: 'workItemTypesField', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/fields/{field}', resourceVersion: 3, marker: 'Work Item Types Field_List' },
+	{ id: 'a70579d1-f53a-48ee-a5be-7be8659023b9', area: 'wit', resourceName: 'classificationNodes', routeTemplate: '{project}/_apis/{area}/{resource}/{structureGroup}/{*path}', resourceVersion: 2, marker: 'Classification Nodes_Get Root Nodes' },
 	{ id: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', area: 'wit', resourceName: 'workItemRelationTypes', routeTemplate: '_apis/{area}/{resource}/{relation}', resourceVersion: 2, marker: 'Work Item Relation Types_List' },
 	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
 ];
@@ -300,6 +301,8 @@ export class Emulator {
 	allowLocalhostConsumers: boolean;
 	private readonly seeds: Map<string, OrganizationSeed>;
 	private orgs = new Map<string, OrgState>();
+	/** When the emulator started: iteration dates are laid out around it. */
+	private readonly startedAt = Date.now();
 	private log: RequestRecord[] = [];
 	private violations: SpecViolation[] = [];
 	private notes: SpecNote[] = [];
@@ -1005,6 +1008,19 @@ export class Emulator {
 			}
 			case 'Work Item Types_Get':
 				return new Reply(200, this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)));
+			case 'Classification Nodes_Get Root Nodes': {
+				const depth = Number(query.get('$depth') ?? '0');
+				const value = (['area', 'iteration'] as const).map((kind) => this.classificationNode(ctx, kind, [], depth));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Classification Nodes_Get': {
+				const group = String(params.structureGroup).toLowerCase();
+				// TreeStructureGroup: areas (0) or iterations (1), by name or number.
+				const kind = group === 'areas' || group === '0' ? 'area' : group === 'iterations' || group === '1' ? 'iteration' : undefined;
+				if (!kind) throw errors.argument(`The structure group '${params.structureGroup}' is not valid; use areas or iterations.`);
+				const path = String(params.path ?? '').split(/[\\/]/).filter(Boolean);
+				return new Reply(200, this.classificationNode(ctx, kind, path, Number(query.get('$depth') ?? '0')));
+			}
 			case 'Work Item Relation Types_List': {
 				const value = RELATION_TYPE_LIST.map((type) => this.relationTypeView(orgUrl, type));
 				return new Reply(200, { count: value.length, value });
@@ -1227,6 +1243,43 @@ export class Emulator {
 	}
 
 	// ---------------------------------------------------------------- paging, comments, updates, tags
+
+	/**
+	 * A WorkItemClassificationNode (areas or iterations) built from the project's paths, children to `depth`. Node paths
+	 * are the service's ("\\Project\\Area\\Web"), not the field's ("Project\\Web"). Iterations carry dates: the n-th
+	 * of the project's sprints runs 14 days from the emulator's start plus 14 × (n - 2) days, so Sprint 2 is current.
+	 */
+	private classificationNode(ctx: Ctx, kind: 'area' | 'iteration', path: string[], depth: number): Record<string, unknown> {
+		const project = ctx.project!;
+		const paths = (kind === 'area' ? project.areaPaths : project.iterationPaths).map((p) => p.split('\\').slice(1));
+		const exists = path.length === 0 || paths.some((p) => p.length >= path.length && path.every((seg, i) => seg.toLowerCase() === p[i].toLowerCase()));
+		if (!exists) throw witError404(`VS402485: The node name '${path.join('\\')}' could not be found.`, 'WorkItemTrackingTreeNodeNotFoundException');
+		const group = kind === 'area' ? 'Area' : 'Iteration';
+		const build = (at: string[], level: number): Record<string, unknown> => {
+			const children = [...new Set(paths.filter((p) => p.length > at.length && at.every((seg, i) => seg.toLowerCase() === p[i].toLowerCase())).map((p) => p[at.length]))];
+			const name = at.length === 0 ? project.name : at[at.length - 1];
+			const node: Record<string, unknown> = {
+				id: parseInt(stableGuid(`${project.id}:${kind}:${at.join('/')}`).slice(0, 6), 16),
+				identifier: stableGuid(`${project.id}:${kind}:${at.join('/')}`),
+				name,
+				structureType: kind,
+				hasChildren: children.length > 0,
+				url: `${ctx.orgUrl}/${project.id}/_apis/wit/classificationNodes/${kind === 'area' ? 'Areas' : 'Iterations'}${at.map((seg) => `/${encodeURIComponent(seg)}`).join('')}`,
+			};
+			// The node path came after 5.0: the 5.0 WorkItemClassificationNode definition has no such property.
+			if (ctx.org.release.maxApiVersion !== '5.0') node.path = `\\${[project.name, group, ...at].join('\\')}`;
+			const sprint = kind === 'iteration' && at.length > 0 ? /(\d+)\s*$/.exec(name) : null;
+			if (sprint) {
+				const day = 86_400_000;
+				const start = this.startedAt - 14 * day + (Number(sprint[1]) - 1) * 14 * day;
+				node.attributes = { startDate: new Date(start).toISOString(), finishDate: new Date(start + 14 * day - 1000).toISOString(), timeFrame: undefined };
+				delete (node.attributes as Record<string, unknown>).timeFrame;
+			}
+			if (level < depth && children.length > 0) node.children = children.map((child) => build([...at, child], level + 1));
+			return node;
+		};
+		return build(path.map((seg, i) => paths.find((p) => p[i]?.toLowerCase() === seg.toLowerCase())?.[i] ?? seg), 0);
+	}
 
 	/** A WorkItemRelationType of the descriptions: reference name, name, url and attributes. */
 	private relationTypeView(orgUrl: string, type: (typeof RELATION_TYPE_LIST)[number]): Record<string, unknown> {

@@ -226,7 +226,7 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange();
 	});
 
-	it('the editor\'s lists: projects, work items, types, states and fields', async () => {
+	it('the editor\'s lists: projects, work items, types, states, fields, areas, iterations and link types', async () => {
 		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'Replace toner' }, { organization: profile.organization }) as { id: number }).id;
 		const wf = new TestWorkflow(
 			{
@@ -257,6 +257,27 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expect(states.map((state) => state.value)).toEqual(expect.arrayContaining(['New', 'Active', 'Closed']));
 		const fields = await wf.loadOptions('Node', 'getFields', { workItemType: 'Task' });
 		expect(fields.map((field) => field.value)).toEqual(expect.arrayContaining(['System.Title', 'System.Description']));
+		const areas = await wf.loadOptions('Node', 'getAreaPaths');
+		expect(areas[0].value).toBe(profile.project);
+		const iterations = await wf.loadOptions('Node', 'getIterationPaths');
+		expect(iterations.map((option) => option.value)).toEqual(['@currentIteration', profile.project, `${profile.project}\\Sprint 1`, `${profile.project}\\Sprint 2`]);
+		const linkTypes = await wf.loadOptions('Node', 'getLinkTypes');
+		expect(linkTypes.map((option) => option.name)).toEqual(expect.arrayContaining(['Parent', 'Child', 'Related', 'Hyperlink']));
+		expectEveryAnswerInRange();
+	});
+
+	it('Create with an area path and "Current Iteration" (the iteration whose dates contain today)', async () => {
+		const created = await run('create', {
+			workItemType: 'Task',
+			title: 'Sprint work',
+			options: { areaPath: profile.project, iterationPath: '@currentIteration' },
+		});
+		expect(created.items[0].json.error).toBeUndefined();
+		const fields = created.items[0].json.fields as IDataObject;
+		expect(fields['System.IterationPath']).toBe(`${profile.project}\\Sprint 2`);
+		expect(fields['System.AreaPath']).toBe(profile.project);
+		const tree = mine().find((r) => /classificationnodes$/i.test(r.path))!;
+		expect(tree.query['api-version']).toBe(releasedVersion(profile));
 		expectEveryAnswerInRange();
 	});
 

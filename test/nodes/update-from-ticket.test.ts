@@ -249,6 +249,16 @@ describe('Update From Ticket', () => {
 		expect(fieldsOf(id)['System.Title']).toBe('theirs 2');
 	});
 
+	it('moves the work item into the current iteration when the map says "@currentIteration", once', async () => {
+		const [id] = await synced(ticket(591));
+		const parameters = { connectorSettings: settingsWith({ UpdateAttributeMap: { 'System.IterationPath': '@currentIteration' } }) };
+		const run = await updateFromTicket(emu, { tickets: [ticket(591)], parameters });
+		expect(run.items[0].json).toMatchObject({ updated: true, changedFields: ['System.IterationPath'] });
+		expect(fieldsOf(id)['System.IterationPath']).toBe('Service Desk\\Sprint 2');
+		const again = await updateFromTicket(emu, { tickets: [ticket(591)], parameters });
+		expect(again.items[0].json).toMatchObject({ updated: false });
+	});
+
 	it('fails the whole configuration before any request when the UpdateAttributeMap is faulty', async () => {
 		const run = await updateFromTicket(emu, {
 			tickets: [ticket(581)],

@@ -524,6 +524,11 @@ export const ERROR_CATALOGUE = {
 		title: 'A ticket value has no row in the field\'s value map, and no "*" row',
 		fix: 'Add a row for the value (the message lists the values Azure DevOps allows for the field), or a "*" row as the default.',
 	},
+	currentIterationNone: {
+		code: 'AZDC-5140',
+		title: 'No iteration of the project has dates around today',
+		fix: 'Give the project\'s iterations start and finish dates (Project settings > Boards > Project configuration), or choose an iteration path instead of "Current Iteration".',
+	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {

@@ -8,6 +8,7 @@ import type {
 	Comment,
 	CommentList,
 	WorkItem as ServiceWorkItem,
+	WorkItemClassificationNode,
 	WorkItemDelete,
 	WorkItemField,
 	WorkItemQueryResult,
@@ -59,6 +60,7 @@ const ROUTES = {
 	states: { feature: 'the states of a work item type', area: 'wit', locationId: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', version: '7.1' },
 	typeFields: { feature: 'the fields of a work item type', area: 'wit', locationId: 'bd293ce5-3d25-4192-8e67-e8092e879efb', version: '7.1' },
 	fields: { feature: 'the field list', area: 'wit', locationId: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', version: '7.1' },
+	classificationNodes: { feature: 'areas and iterations', area: 'wit', locationId: 'a70579d1-f53a-48ee-a5be-7be8659023b9', version: '7.1' },
 	relationTypes: { feature: 'the link types', area: 'wit', locationId: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', version: '7.1' },
 	recycleBin: { feature: 'the recycle bin', area: 'wit', locationId: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', version: '7.1' },
 	subscriptions: { feature: 'service-hook subscriptions', area: 'hooks', locationId: 'fc50d02a-849f-41fb-8af1-0a5216103269', version: '7.1' },
@@ -418,6 +420,33 @@ export const relationTypes = {
 		return ((response.body as { value?: RelationType[] }).value ?? []).filter(
 			(type) => typeof type.referenceName === 'string' && type.referenceName !== '',
 		);
+	},
+};
+
+export const classificationNodes = {
+	/**
+	 * The project's area or iteration tree, `depth` levels below the root (iterations carry start and finish dates).
+	 * Read through the root-nodes route, which every release describes and which returns both trees in one answer.
+	 */
+	async get(
+		ctx: RequestContext,
+		target: Target,
+		group: 'areas' | 'iterations',
+		options: { depth?: number } = {},
+		call: CallOptions = {},
+	): Promise<WorkItemClassificationNode> {
+		const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'GET',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'classificationnodes'),
+			query: { $depth: options.depth ?? 10 },
+			route: ROUTES.classificationNodes,
+			...call,
+		});
+		const roots = (response.body as { value?: Array<WorkItemClassificationNode & { structureType?: unknown }> }).value ?? [];
+		// structureType is an enum: its name, or its number (area 0, iteration 1) from older servers.
+		const wanted = group === 'areas' ? ['area', '0'] : ['iteration', '1'];
+		return roots.find((root) => wanted.includes(String(root.structureType).toLowerCase())) ?? {};
 	},
 };
 

@@ -22,6 +22,7 @@ import {
 	type WorkItemSummary,
 } from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
+import { withCurrentIteration } from './classification';
 import { mapFieldValues } from './valueMaps';
 import {
 	asError,
@@ -214,7 +215,8 @@ async function prepare(
 			field: 'System.WorkItemType',
 		});
 	}
-	const fields = await mapFieldValues(context, config, config.valueMap, rendered.patch, index, () => workItemType);
+	const mapped = await mapFieldValues(context, config, config.valueMap, rendered.patch, index, () => workItemType);
+	const fields = await withCurrentIteration(context, config, mapped, index);
 	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, fields);
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
 	return {

@@ -28,6 +28,7 @@ import {
 } from './createFromTicket/ticket';
 import { readTypeStates } from './operationHelpers';
 import { properties } from './updateFromTicket/description';
+import { withCurrentIteration } from './classification';
 import { mapFieldValues } from './valueMaps';
 
 export const description = updateDisplayOptions(
@@ -147,7 +148,7 @@ async function prepare(
 
 	const map = config.updateMap ?? config.attributeMap;
 	const rendered = map.render(ticket, nodeVariables(context, index));
-	const fields = await mapFieldValues(
+	const mapped = await mapFieldValues(
 		context,
 		config,
 		config.valueMap,
@@ -155,6 +156,7 @@ async function prepare(
 		index,
 		() => config.workItemType ?? typeOfCreateMap(config, ticket),
 	);
+	const fields = await withCurrentIteration(context, config, mapped, index);
 
 	const state = mapTicketState(context, index, readPath(ticket, stateField));
 	const message = commentField ? readPath(ticket, commentField) : undefined;
@@ -312,7 +314,12 @@ async function createMissing(context: IExecuteFunctions, plan: Plan, options: Up
 			field: 'System.WorkItemType',
 		});
 	}
-	const fields = await mapFieldValues(context, plan.config, plan.config.valueMap, rendered.patch, plan.index, () => workItemType);
+	const fields = await withCurrentIteration(
+		context,
+		plan.config,
+		await mapFieldValues(context, plan.config, plan.config.valueMap, rendered.patch, plan.index, () => workItemType),
+		plan.index,
+	);
 	const { patch } = planTicketReference({ id: plan.ticketId, url: plan.ticketUrl }, options.referenceInput, fields);
 	if (plan.state !== undefined) patch.push({ op: 'add', path: '/fields/System.State', value: plan.state });
 	const { workItem } = await workItems.create(
