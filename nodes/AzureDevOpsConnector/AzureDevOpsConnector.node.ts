@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { authenticationProperty } from './actions/common.descriptions';
 import { router } from './actions/router';
+import * as attachment from './actions/attachment/Attachment.resource';
 import * as comment from './actions/comment/Comment.resource';
 import * as workItem from './actions/workItem/WorkItem.resource';
 import { credentialTest, listSearch, loadOptions } from './methods';
@@ -41,11 +42,13 @@ export class AzureDevOpsConnector implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{ name: 'Attachment', value: 'attachment' },
 					{ name: 'Comment', value: 'comment' },
 					{ name: 'Work Item', value: 'workItem' },
 				],
 				default: 'workItem',
 			},
+			...attachment.description,
 			...comment.description,
 			...workItem.description,
 		],

@@ -182,6 +182,19 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange();
 	});
 
+	it('Attachment upload (in chunks too) and download, byte for byte', async () => {
+		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'With files' }, { organization: profile.organization }) as { id: number }).id;
+		const bytes = Buffer.from(Array.from({ length: 6 * 1024 * 1024 }, (_, i) => (i * 13) % 256));
+		const item = { json: {}, binary: { data: { data: bytes.toString('base64'), mimeType: 'application/octet-stream', fileName: 'dump.bin' } } };
+		const uploaded = await run('upload', { resource: 'attachment', attachTo: String(id), options: { chunkAboveMb: 5 } }, [item as never]);
+		expect(uploaded.items[0].json).toMatchObject({ fileName: 'dump.bin', workItemId: id });
+		expect(mine().filter((r) => r.method === 'PUT' && /attachments/i.test(r.path))).toHaveLength(2);
+		const downloaded = await run('download', { resource: 'attachment', workItem: { __rl: true, mode: 'id', value: String(id) } });
+		expect(Buffer.from(downloaded.items[0].binary!.data.data, 'base64').equals(bytes)).toBe(true);
+		expect(mine().find((r) => r.method === 'PUT')!.query['api-version']).toBe(releasedVersion(profile));
+		expectEveryAnswerInRange();
+	});
+
 	it('every work-item operation: create, get, update, change state, comment, search, delete', async () => {
 		const created = await run('create', {
 			workItemType: 'Bug',

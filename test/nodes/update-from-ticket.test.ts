@@ -326,6 +326,56 @@ describe('Value maps in Create From Ticket and Update From Ticket', () => {
 	});
 });
 
+describe('Attachments in Create From Ticket and Update From Ticket', () => {
+	const file = (name: string, size: number) => ({
+		data: Buffer.from(Array.from({ length: size }, (_, n) => (n * 5 + 1) % 256)).toString('base64'),
+		mimeType: 'image/png',
+		fileName: name,
+	});
+	const withFiles = (json: IDataObject, binary: Record<string, ReturnType<typeof file>>) => ({ json, binary });
+
+	it('uploads the ticket\'s files and attaches them in the create itself; an update sends only files not attached yet', async () => {
+		const created = await createFromTicket(emu, {
+			tickets: [withFiles(ticket(701), { data: file('screenshot.png', 300) }) as never],
+			options: { attachmentFields: '*' },
+		});
+		expect(created.error).toBeUndefined();
+		const id = created.items[0].json.id as number;
+		const creates = createRequests(emu);
+		expect(creates).toHaveLength(1);
+		expect((creates[0].body as IDataObject[]).filter((op) => (op.value as IDataObject | undefined)?.rel === 'AttachedFile')).toHaveLength(1);
+		const relations = () => ((emu.getWorkItem(id) as { relations: Array<{ rel: string }> }).relations ?? []).filter((r) => r.rel === 'AttachedFile');
+		expect(relations()).toHaveLength(1);
+
+		forget();
+		const same = await updateFromTicket(emu, {
+			tickets: [withFiles(ticket(701), { data: file('screenshot.png', 300) }) as never],
+			options: { attachmentFields: 'data' },
+		});
+		expect(same.items[0].json).toMatchObject({ updated: false, attachedFiles: [] });
+		expect(patchRequests(emu)).toHaveLength(0);
+		expect(recent().filter((r) => /attachments/i.test(r.path))).toHaveLength(0);
+
+		const more = await updateFromTicket(emu, {
+			tickets: [withFiles(ticket(701), { data: file('screenshot.png', 300), log: file('trace.log', 50) }) as never],
+			options: { attachmentFields: 'data, log' },
+		});
+		expect(more.items[0].json).toMatchObject({ updated: true, attachedFiles: ['trace.log'] });
+		expect(patchRequests(emu)).toHaveLength(1);
+		expect(relations()).toHaveLength(2);
+	});
+
+	it('a file over the limit fails the ticket before anything is sent (AZDC-5150)', async () => {
+		const run = await createFromTicket(emu, {
+			tickets: [withFiles(ticket(702), { data: file('huge.bin', 2 * 1024 * 1024) }) as never],
+			options: { attachmentFields: 'data', maxFileSizeMb: 1 },
+			continueOnFail: true,
+		});
+		expect(run.items[0].json.code).toBe('AZDC-5150');
+		expect(emu.requests().filter((r) => r.method === 'POST')).toHaveLength(0);
+	});
+});
+
 /** Waits until the node's `count`-th update reached the emulator (it is held by a latency fault), then edits. */
 async function editWhenPatched(id: number, fields: IDataObject, count = 1): Promise<void> {
 	for (let waited = 0; waited < 5000; waited += 10) {

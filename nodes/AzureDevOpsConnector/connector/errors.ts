@@ -529,6 +529,11 @@ export const ERROR_CATALOGUE = {
 		title: 'No iteration of the project has dates around today',
 		fix: 'Give the project\'s iterations start and finish dates (Project settings > Boards > Project configuration), or choose an iteration path instead of "Current Iteration".',
 	},
+	attachmentTooLarge: {
+		code: 'AZDC-5150',
+		title: 'The file is larger than the attachment size limit',
+		fix: 'Send a smaller file, or raise "Max File Size (MB)" if your Azure DevOps Server allows larger attachments (Services: 60 MB).',
+	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {

@@ -22,6 +22,7 @@ import {
 	type WorkItemSummary,
 } from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
+import { attachmentRelations, readTicketFiles, type FileToAttach } from '../attachment/common';
 import { withCurrentIteration } from './classification';
 import { mapFieldValues } from './valueMaps';
 import {
@@ -51,6 +52,10 @@ interface Plan {
 	warnings: string[];
 	/** Identity of the ticket within its organization and project, for the duplicate check. */
 	dedupKey: string;
+	/** The ticket's files (Options > Attachments), read and size-checked; uploaded just before the create. */
+	files: FileToAttach[];
+	/** The AttachedFile relations of the uploaded files, kept so that a resent create does not upload again. */
+	attachments?: JsonPatchOperation[];
 }
 
 interface CreatedResult {
@@ -219,6 +224,7 @@ async function prepare(
 	const fields = await withCurrentIteration(context, config, mapped, index);
 	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, fields);
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
+	const files = await readTicketFiles(context, index, context.getNodeParameter('options', index, {}) as IDataObject);
 	return {
 		index,
 		config,
@@ -227,6 +233,7 @@ async function prepare(
 		workItemType,
 		patch,
 		warnings,
+		files,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
 }
@@ -273,11 +280,15 @@ async function sendCreate(
 	options: CreateOptions,
 	report: (signal: PoolSignal) => void,
 ): Promise<CreatedResult> {
+	if (plan.files.length > 0 && !plan.attachments && !options.validateOnly) {
+		const raw = context.getNodeParameter('options', plan.index, {}) as IDataObject;
+		plan.attachments = await attachmentRelations(context, plan.config, plan.files, plan.index, raw.chunkAboveMb);
+	}
 	const { workItem: body, attempts, rateLimit } = await workItems.create(
 		context,
 		plan.config,
 		plan.workItemType,
-		plan.patch,
+		[...plan.patch, ...(plan.attachments ?? [])],
 		{ validateOnly: options.validateOnly, bypassRules: options.bypassRules, suppressNotifications: options.suppressNotifications },
 		{ retry: { maxAttempts: options.retryAttempts }, itemIndex: plan.index },
 	);

@@ -28,6 +28,7 @@ import {
 } from './createFromTicket/ticket';
 import { readTypeStates } from './operationHelpers';
 import { properties } from './updateFromTicket/description';
+import { attachedFileNames, attachmentRelations, readTicketFiles, type FileToAttach } from '../attachment/common';
 import { withCurrentIteration } from './classification';
 import { mapFieldValues } from './valueMaps';
 
@@ -55,6 +56,8 @@ interface Plan {
 	state: string | undefined;
 	/** The ticket's latest message, as the HTML of a comment, when the Comment Field has one. */
 	comment: string | undefined;
+	/** The ticket's files (Options > Attachments), read and size-checked; only those not yet attached are sent. */
+	files: FileToAttach[];
 	dedupKey: string;
 }
 
@@ -167,6 +170,7 @@ async function prepare(
 				? String(message)
 				: undefined;
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
+	const files = await readTicketFiles(context, index, context.getNodeParameter('options', index, {}) as IDataObject);
 	return {
 		index,
 		config,
@@ -175,6 +179,7 @@ async function prepare(
 		fields,
 		state,
 		comment,
+		files,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
 }
@@ -225,10 +230,17 @@ async function updateOne(
 	const keepTags = options.reference.mode === 'tag' ? [ticketTag(plan.ticketId, options.referenceInput)] : [];
 	let workItem = known;
 	let changed: string[] = [];
+	const newFiles = await filesNotAttached(context, plan, workItem.id);
+	let attachmentsSent: JsonPatchOperation[] | undefined;
 	for (let attempt = 1; ; attempt++) {
 		const changes = changedFieldOperations(plan.fields, workItem.fields ?? {}, { keepTags });
 		const state = await stateChange(context, plan, workItem);
 		if (state) changes.push(state);
+		if (newFiles.length > 0 && !attachmentsSent) {
+			const raw = context.getNodeParameter('options', plan.index, {}) as IDataObject;
+			attachmentsSent = await attachmentRelations(context, plan.config, newFiles, plan.index, raw.chunkAboveMb);
+		}
+		if (attachmentsSent) changes.push(...attachmentsSent);
 		if (changes.length === 0) break;
 		const patch: JsonPatchOperation[] = [{ op: 'test', path: '/rev', value: workItem.rev }, ...changes];
 		try {
@@ -240,7 +252,7 @@ async function updateOne(
 				{ bypassRules: options.bypassRules, suppressNotifications: options.suppressNotifications },
 				call,
 			);
-			changed = changes.map((operation) => operation.path.slice('/fields/'.length));
+			changed = changes.filter((op) => op.path.startsWith('/fields/')).map((op) => op.path.slice('/fields/'.length));
 			break;
 		} catch (error) {
 			if (!isAzureDevOpsError(error, 'azureDevOpsConflict')) throw toNodeError(context.getNode(), error, plan.index);
@@ -260,7 +272,16 @@ async function updateOne(
 		}
 	}
 	const comment = await addCommentOnce(context, plan, workItem.id, call);
-	return { workItem, json: output(plan, workItem, { updated: changed.length > 0, changedFields: changed, created: false, comment }) };
+	const json = output(plan, workItem, { updated: changed.length > 0 || !!attachmentsSent, changedFields: changed, created: false, comment });
+	return { workItem, json: { ...json, attachedFiles: newFiles.map((file) => file.fileName) } };
+}
+
+/** The ticket's files the work item does not carry yet (by file name, any case); one read of its links when any. */
+async function filesNotAttached(context: IExecuteFunctions, plan: Plan, workItemId: number): Promise<FileToAttach[]> {
+	if (plan.files.length === 0) return [];
+	const current = await workItems.get(context, plan.config, workItemId, { expand: 'relations' }, { itemIndex: plan.index });
+	const attached = attachedFileNames((current.relations ?? []) as Array<{ rel?: string; url?: string; attributes?: Record<string, unknown> }>);
+	return plan.files.filter((file) => !attached.has(file.fileName.toLowerCase()));
 }
 
 /** The state change the ticket's state asks for, checked against the states of the work item's type. */
@@ -322,6 +343,8 @@ async function createMissing(context: IExecuteFunctions, plan: Plan, options: Up
 	);
 	const { patch } = planTicketReference({ id: plan.ticketId, url: plan.ticketUrl }, options.referenceInput, fields);
 	if (plan.state !== undefined) patch.push({ op: 'add', path: '/fields/System.State', value: plan.state });
+	const raw = context.getNodeParameter('options', plan.index, {}) as IDataObject;
+	patch.push(...(await attachmentRelations(context, plan.config, plan.files, plan.index, raw.chunkAboveMb)));
 	const { workItem } = await workItems.create(
 		context,
 		plan.config,

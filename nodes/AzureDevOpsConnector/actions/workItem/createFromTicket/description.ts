@@ -1,4 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
+
+import { attachmentSizeOptions, ticketAttachmentOption } from '../../attachment/common';
 import { ticketReferenceOptions, projectLocator } from '../../common.descriptions';
 import { valueMapProperty } from '../valueMaps';
 
@@ -180,6 +182,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			ticketAttachmentOption,
 			{
 				displayName: 'Bypass Rules',
 				name: 'bypassRules',
@@ -234,6 +237,7 @@ export const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to add a Hyperlink relation from the work item to the ticket URL',
 			},
+			attachmentSizeOptions[0],
 			{
 				displayName: 'Missing Variables',
 				name: 'missingVariable',
@@ -271,6 +275,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether to create the work item without sending Azure DevOps e-mail notifications',
 			},
 			...ticketReferenceOptions,
+			attachmentSizeOptions[1],
 			{
 				displayName: 'Validate Only',
 				name: 'validateOnly',

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { attachmentSizeOptions, ticketAttachmentOption } from '../../attachment/common';
+
 import { ticketReferenceOptions } from '../../common.descriptions';
 import { properties as createProperties } from '../createFromTicket/description';
 
@@ -73,6 +75,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			ticketAttachmentOption,
 			{
 				displayName: 'Bypass Rules',
 				name: 'bypassRules',
@@ -112,6 +115,7 @@ export const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether a work item created for a ticket without one gets a Hyperlink relation to the ticket URL',
 			},
+			attachmentSizeOptions[0],
 			{
 				displayName: 'Missing Variables',
 				name: 'missingVariable',
@@ -141,6 +145,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether to update the work item without sending Azure DevOps e-mail notifications',
 			},
 			...ticketReferenceOptions,
+			attachmentSizeOptions[1],
 		],
 	},
 ];
