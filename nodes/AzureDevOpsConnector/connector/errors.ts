@@ -260,7 +260,8 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3101',
 		title: 'The trigger has no secret to check the delivery against',
 		fix: 'Activate the workflow with "Register Subscription Automatically" on, so the trigger generates the secret and puts it on the subscription; or choose a Service Hook Secret credential.',
-		httpStatus: 401,
+		// Since issue 15 (class 5) a delivery is never told why it did not authenticate: it gets AZDC-3010.
+		retired: true,
 	},
 	webhookConfigurationInvalid: {
 		code: 'AZDC-3102',
@@ -277,7 +278,6 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3104',
 		title: 'The Service Hook Secret credential is incomplete',
 		fix: 'Fill in the user name and a password of at least 12 characters (Basic auth), or a header name (letters, digits, "-") and a value of at least 12 characters (Header).',
-		httpStatus: 401,
 	},
 
 	// 4xxx: credentials and transport
@@ -549,7 +549,7 @@ export const ERROR_CATALOGUE = {
 	subscriptionUrlNotPublic: {
 		code: 'AZDC-6002',
 		title: 'Azure DevOps cannot deliver to this webhook URL (localhost or a private address)',
-		fix: 'Set n8n\'s WEBHOOK_URL to a public https address that Azure DevOps can reach (reverse proxy or tunnel); for Azure DevOps Server inside your network, create the subscription by hand.',
+		fix: 'Set n8n\'s N8N_WEBHOOK_URL (WEBHOOK_URL in n8n 1.x) to a public https address that Azure DevOps can reach (reverse proxy or tunnel); for Azure DevOps Server inside your network, create the subscription by hand.',
 	},
 	subscriptionProjectNotFound: {
 		code: 'AZDC-6003',
@@ -561,10 +561,15 @@ export const ERROR_CATALOGUE = {
 		title: 'A generated secret needs "Register Subscription Automatically"',
 		fix: 'Turn on "Register Subscription Automatically", or choose "Service Hook Secret Credential" and put the same secret on the subscription you create by hand.',
 	},
+	secretOverPlainHttp: {
+		code: 'AZDC-6080',
+		title: 'The trigger would register its secret on a plain-http webhook URL',
+		fix: 'Give n8n an https webhook URL (N8N_WEBHOOK_URL=https://…, WEBHOOK_URL in n8n 1.x, e.g. behind a reverse proxy); for local testing use a loopback URL (localhost, 127.0.0.1); or, if you accept that Azure DevOps sends the secret in clear text with every delivery, turn on Options → Allow Secret Over Plain HTTP.',
+	},
 	webhookUrlUnavailable: {
 		code: 'AZDC-6005',
 		title: 'n8n gave the trigger no webhook URL to subscribe',
-		fix: 'Save the workflow and activate it again; check n8n\'s WEBHOOK_URL setting.',
+		fix: 'Save the workflow and activate it again; check n8n\'s N8N_WEBHOOK_URL setting (WEBHOOK_URL in n8n 1.x).',
 	},
 } as const satisfies Record<string, ErrorSpec>;
 

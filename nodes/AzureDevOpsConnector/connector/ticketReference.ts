@@ -93,7 +93,7 @@ export function resolveTicketReferenceOptions(options: TicketReferenceOptions = 
 			throw new ConnectorError(
 				'ticketReferenceFieldInvalid',
 				name === '' ? 'Ticket Reference is "field" but no field is named.' : `"${clip(name)}" is not a field reference name.`,
-				{ field: 'Ticket Reference Field' },
+				{ field: 'Ticket Field' },
 			);
 		}
 		field = name;
