@@ -64,3 +64,14 @@ describe('Connector Settings with UpdateAttributeMap and ValueMap', () => {
 		expect(() => parseConnectorSettings({ ...base, UpdateAttributeMap: '{"Title": ' })).toThrow(/UpdateAttributeMap/);
 	});
 });
+
+describe('HTML as the service rewrites it', () => {
+	it.each([
+		['Paper stuck<br>again', '<div>Paper stuck<br/>again</div>', true],
+		['Paper&nbsp;stuck', 'Paper stuck', true],
+		['<b>Paper</b> stuck', 'Paper stuck', false],
+		['Paper stuck<br>again', 'Paper stuck again', false],
+	])('%j and the stored %j are the same: %s', (rendered, stored, same) => {
+		expect(sameFieldValue(rendered, stored)).toBe(same);
+	});
+});

@@ -50,8 +50,23 @@ export function sameFieldValue(rendered: unknown, stored: unknown): boolean {
 	const right = String(stored);
 	if (left === right) return true;
 	if (looksLikeDate(left) && looksLikeDate(right)) return Date.parse(left) === Date.parse(right);
-	// The service keeps HTML as written, but editors may add or drop a trailing line break or outer whitespace.
-	return left.trim() === right.trim();
+	if (left.trim() === right.trim()) return true;
+	// HTML as the service or its editor may have rewritten it: <br/> for <br>, an outer <div>, &nbsp;, spacing.
+	return /[<&]/.test(left + right) && sameHtml(left, right);
+}
+
+/** True when two HTML texts say the same once the service's rewriting of markup is set aside. */
+export function sameHtml(left: string, right: string): boolean {
+	return normaliseHtml(left) === normaliseHtml(right);
+}
+
+function normaliseHtml(text: string): string {
+	return text
+		.replace(/<br\s*\/?>/gi, '<br>')
+		.replace(/<\/?div[^>]*>/gi, ' ')
+		.replace(/&nbsp;|\u00a0/gi, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 }
 
 /** An identity field (System.AssignedTo) is stored as an object: the rendered text may be any of its names. */

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
-import { changedFieldOperations } from '../../connector/fieldChanges';
+import { changedFieldOperations, sameHtml } from '../../connector/fieldChanges';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { normaliseTicketId, planTicketReference, ticketTag } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
@@ -312,8 +312,8 @@ async function addCommentOnce(
 ): Promise<IDataObject | null> {
 	if (plan.comment === undefined) return null;
 	const recent = await comments.list(context, plan.config, workItemId, { limit: COMMENTS_COMPARED }, call);
-	const text = plan.comment.trim();
-	if (recent.some((comment) => String(comment.text ?? '').trim() === text)) return null;
+	const text = plan.comment;
+	if (recent.some((comment) => sameHtml(String(comment.text ?? ''), text))) return null;
 	const added = await comments.add(context, plan.config, workItemId, plan.comment, { format: 'html' }, call);
 	return { id: added.id ?? null, text: added.text ?? plan.comment };
 }
