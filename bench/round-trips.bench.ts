@@ -6,7 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { buildTicketLookupQueries } from '../nodes/AzureDevOpsConnector/connector/wiql';
 import { startEmulator, type Emulator, type RequestRecord } from '../test/emulator';
-import { createFromTicket, ticket } from '../test/nodes/create-from-ticket.support';
+import { createFromTicket, ticket, updateFromTicket } from '../test/nodes/create-from-ticket.support';
 import { count } from './measure';
 
 interface Scenario {
@@ -50,13 +50,14 @@ const SCENARIOS: Scenario[] = [
 	},
 ];
 
-function kindOf(request: RequestRecord): 'create' | 'search' | 'read' | 'discovery' | 'other' {
+function kindOf(request: RequestRecord): 'create' | 'search' | 'read' | 'update' | 'discovery' | 'other' {
 	// What the organization speaks (OPTIONS /_apis) and which of the project's fields are HTML (GET _apis/wit/fields):
 	// each at most once per organization (and project) and process.
 	if (request.method === 'OPTIONS' || (request.method === 'GET' && /\/_apis\/wit\/fields$/i.test(request.path))) return 'discovery';
 	if (request.method === 'POST' && /\/_apis\/wit\/workitems\/\$/i.test(request.path)) return 'create';
 	if (request.method === 'POST' && /\/_apis\/wit\/wiql/i.test(request.path)) return 'search';
 	if (request.method === 'GET' && /\/_apis\/wit\/workitems/i.test(request.path)) return 'read';
+	if (request.method === 'PATCH' && /\/_apis\/wit\/workitems\/\d+$/i.test(request.path)) return 'update';
 	return 'other';
 }
 
@@ -100,7 +101,7 @@ it('Create From Ticket: requests per ticket, 1 and 1,000 tickets, idempotency ch
 		expect(run.items).toHaveLength(scenario.tickets);
 		expect(emu.specViolations()).toEqual([]);
 
-		const by = { create: 0, search: 0, read: 0, discovery: 0, other: 0 };
+		const by = { create: 0, search: 0, read: 0, update: 0, discovery: 0, other: 0 };
 		for (const request of requests) by[kindOf(request)]++;
 		const creates = scenario.createsExpected(scenario.tickets);
 		const reads = scenario.readsExpected?.(scenario.tickets) ?? 0;
@@ -122,5 +123,47 @@ it('Create From Ticket: requests per ticket, 1 and 1,000 tickets, idempotency ch
 			'(WIQL limit: 32,000 characters)',
 	);
 	lines.push(`discovery (API versions, HTML field types): ${discoveries} request(s) for 1 organization and project over all ${SCENARIOS.length} runs (goal ≤ 2)`);
+	console.log(lines.join('\n'));
+});
+
+// Update From Ticket: requests per ticket update. Goal: 0 when nothing changed, 1 update per changed ticket, and per
+// batch 1 search plus the batch reads (200 ids each) that bring the fields to compare.
+const UPDATE_SCENARIOS = [
+	{ label: '1 ticket, unchanged', tickets: 1, changedEvery: 0 },
+	{ label: '1 ticket, title changed', tickets: 1, changedEvery: 1 },
+	{ label: '500 tickets, unchanged', tickets: 500, changedEvery: 0 },
+	{ label: '500 tickets, every 10th changed', tickets: 500, changedEvery: 10 },
+	{ label: '500 tickets, all changed', tickets: 500, changedEvery: 1 },
+];
+
+it('Update From Ticket: requests per ticket update, unchanged and changed tickets', async () => {
+	const lines: string[] = [];
+	for (const scenario of UPDATE_SCENARIOS) {
+		emu.reset();
+		const tickets = Array.from({ length: scenario.tickets }, (_, i) => ticket(20_000 + i));
+		await createFromTicket(emu, { tickets, options: { concurrency: 8 } });
+		const changedTickets = tickets.map((t, i) =>
+			scenario.changedEvery > 0 && i % scenario.changedEvery === 0 ? { ...t, TicketTitle: `${String(t.TicketTitle)} (again)` } : t,
+		);
+		const before = emu.requests().length;
+		const run = await updateFromTicket(emu, { tickets: changedTickets });
+		const requests = emu.requests().slice(before);
+		expect(run.error).toBeUndefined();
+		expect(emu.specViolations()).toEqual([]);
+
+		const by = { create: 0, search: 0, read: 0, update: 0, discovery: 0, other: 0 };
+		for (const request of requests) by[kindOf(request)]++;
+		const changed = changedTickets.filter((t, i) => t !== tickets[i]).length;
+		const reads = Math.ceil(scenario.tickets / 200);
+		const goal = changed + 1 + reads;
+		const met = by.update === changed && by.search <= 1 && by.read <= reads && by.other === 0 && by.create === 0;
+		lines.push(
+			`update ${scenario.label}: ${count(requests.length - by.discovery)} requests ` +
+				`(updates ${count(by.update)}, searches ${by.search}, reads ${by.read}, other ${by.other}); ` +
+				`updates per ticket ${(by.update / scenario.tickets).toFixed(3)}, per changed ticket ${changed ? (by.update / changed).toFixed(3) : '-'}; ` +
+				`baseline (goal) ${count(goal)} (updates ${count(changed)}, 1 search, reads ${reads}); ` +
+				`ratio ${((requests.length - by.discovery) / goal).toFixed(3)}; ${met ? 'goal met' : 'goal NOT met'}`,
+		);
+	}
 	console.log(lines.join('\n'));
 });

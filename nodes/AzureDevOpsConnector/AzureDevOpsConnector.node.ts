@@ -9,6 +9,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { authenticationProperty } from './actions/common.descriptions';
 import { router } from './actions/router';
+import * as attachment from './actions/attachment/Attachment.resource';
+import * as comment from './actions/comment/Comment.resource';
 import { operationSubtitle } from './actions/subtitle';
 import * as workItem from './actions/workItem/WorkItem.resource';
 import { credentialTest, listSearch, loadOptions } from './methods';
@@ -20,9 +22,15 @@ const properties: INodeProperties[] = [
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
-		options: [{ name: 'Work Item', value: 'workItem' }],
+		options: [
+			{ name: 'Attachment', value: 'attachment' },
+			{ name: 'Comment', value: 'comment' },
+			{ name: 'Work Item', value: 'workItem' },
+		],
 		default: 'workItem',
 	},
+	...attachment.description,
+	...comment.description,
 	...workItem.description,
 ];
 

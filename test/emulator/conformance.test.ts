@@ -106,6 +106,30 @@ describe.each(EMULATOR_PROFILES)('azure-devops-node-api on $serverVersion ($maxA
 		expect((await wit.getWorkItemTypeStates(project, 'User Story')).map((s) => s.category)).toContain('Completed');
 	});
 
+	it('lists the organization\'s link types and reads one, and adds and removes a link', async () => {
+		const wit = await conn.getWorkItemTrackingApi();
+		const types = await wit.getRelationTypes();
+		expect(types.map((t) => t.referenceName)).toEqual(expect.arrayContaining(['System.LinkTypes.Hierarchy-Reverse', 'System.LinkTypes.Related', 'Hyperlink']));
+		expect((await wit.getRelationType('System.LinkTypes.Related')).name).toBe('Related');
+		const a = await wit.createWorkItem(null, [{ op: 'add', path: '/fields/System.Title', value: 'A' }] as never, project, 'Task');
+		const b = await wit.createWorkItem(null, [{ op: 'add', path: '/fields/System.Title', value: 'B' }] as never, project, 'Task');
+		await wit.updateWorkItem(null, [{ op: 'add', path: '/relations/-', value: { rel: 'System.LinkTypes.Related', url: b.url } }] as never, a.id!, project);
+		const linked = await wit.getWorkItem(a.id!, undefined, undefined, 1 as never, project);
+		expect(linked.relations?.map((r) => r.rel)).toEqual(['System.LinkTypes.Related']);
+		await wit.updateWorkItem(null, [{ op: 'remove', path: '/relations/0' }] as never, a.id!, project);
+		const unlinked = await wit.getWorkItem(a.id!, undefined, undefined, 1 as never, project);
+		expect(unlinked.relations ?? []).toEqual([]);
+	});
+
+	it('reads the area and iteration trees (root nodes with depth)', async () => {
+		const wit = await conn.getWorkItemTrackingApi();
+		const roots = await wit.getRootNodes(project, 2);
+		expect(roots.map((root) => root.name)).toEqual([project, project]);
+		const iterations = roots.find((root) => String(root.structureType) === '1' || String(root.structureType) === 'iteration')!;
+		expect(iterations.children?.map((child) => child.name)).toEqual(['Sprint 1', 'Sprint 2']);
+		expect(iterations.children?.[1].attributes?.startDate).toBeDefined();
+	});
+
 	it('creates, validates, updates and reads work items, one and many, with enums as numbers', async () => {
 		const wit = await conn.getWorkItemTrackingApi();
 		const dryRun = await wit.createWorkItem(null, [add('/fields/System.Title', 'dry run')], project, 'Task', true);

@@ -12,6 +12,8 @@ import {
 	FIELD_TYPES,
 	IDENTITY_FIELDS,
 	isReadOnlyField,
+	RELATION_TYPE_LIST,
+	ALLOWED_VALUES,
 	identityFromText,
 	identityText,
 	stableGuid,
@@ -139,6 +141,8 @@ interface OrgState {
 	nextId: number;
 	nextCommentId: number;
 	subscriptions: Map<string, Subscription>;
+	/** Uploaded attachments by id; a chunked upload grows until its Content-Range total is reached. */
+	attachments: Map<string, { fileName: string; bytes: Buffer; total?: number }>;
 }
 
 const DEFAULT_USERS: Record<string, string> = {
@@ -198,6 +202,9 @@ const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTe
 	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Recyclebin_Get' },
 	{ id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', area: 'wit', resourceName: 'fields', routeTemplate: '{project}/_apis/{area}/{resource}/{fieldNameOrRefName}', resourceVersion: 2, marker: 'Fields_List' },
 	{ id: 'bd293ce5-3d25-4192-8e67-e8092e879efb', area: 'wit', resourceName: 'workItemTypesField', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/fields/{field}', resourceVersion: 3, marker: 'Work Item Types Field_List' },
+	{ id: 'e07b5fa4-1499-494d-a496-64b860fd64ff', area: 'wit', resourceName: 'attachments', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 3, marker: 'Attachments_Create' },
+	{ id: 'a70579d1-f53a-48ee-a5be-7be8659023b9', area: 'wit', resourceName: 'classificationNodes', routeTemplate: '{project}/_apis/{area}/{resource}/{structureGroup}/{*path}', resourceVersion: 2, marker: 'Classification Nodes_Get Root Nodes' },
+	{ id: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', area: 'wit', resourceName: 'workItemRelationTypes', routeTemplate: '_apis/{area}/{resource}/{relation}', resourceVersion: 2, marker: 'Work Item Relation Types_List' },
 	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
 ];
 const RESOURCE_AREAS = [
@@ -257,6 +264,8 @@ interface Ctx {
 	rest: string[];
 	query: URLSearchParams;
 	body: unknown;
+	/** The request body as sent (attachments are binary). */
+	bytes: Buffer;
 	op?: SpecOperation;
 	params: Record<string, string>;
 }
@@ -308,6 +317,8 @@ export class Emulator {
 	allowLocalhostConsumers: boolean;
 	private readonly seeds: Map<string, OrganizationSeed>;
 	private orgs = new Map<string, OrgState>();
+	/** When the emulator started: iteration dates are laid out around it. */
+	private readonly startedAt = Date.now();
 	private log: RequestRecord[] = [];
 	private violations: SpecViolation[] = [];
 	private notes: SpecNote[] = [];
@@ -546,6 +557,7 @@ export class Emulator {
 			items: new Map(),
 			nextId: 1,
 			nextCommentId: 1,
+			attachments: new Map(),
 			subscriptions: new Map(),
 		};
 	}
@@ -573,7 +585,8 @@ export class Emulator {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		const chunks: Buffer[] = [];
 		for await (const c of req) chunks.push(c as Buffer);
-		const raw = Buffer.concat(chunks).toString('utf8');
+		const bytes = Buffer.concat(chunks);
+		const raw = bytes.toString('utf8');
 		const headers: Record<string, string> = {};
 		for (const [k, v] of Object.entries(req.headers)) {
 			if (k !== 'authorization' && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -586,6 +599,7 @@ export class Emulator {
 				body = raw;
 			}
 		}
+		if (/application\/octet-stream/i.test(headers['content-type'] ?? '')) body = `<${bytes.length} bytes>`;
 		const record: RequestRecord = {
 			at: new Date().toISOString(),
 			method: req.method ?? 'GET',
@@ -633,7 +647,7 @@ export class Emulator {
 				throw new ApiError(404, `The organization or collection '${orgName}' does not exist.`, 'HostNotFoundException', `${VSS}.HostNotFoundException, ${VSS}`);
 			}
 			const orgUrl = this.orgUrl(org.name);
-			reply = await this.route(req, res, record, org, orgUrl, segments, url.searchParams, body, raw);
+			reply = await this.route(req, res, record, org, orgUrl, segments, url.searchParams, body, raw, bytes);
 		} catch (e) {
 			reply = e instanceof ApiError ? new Reply(e.status, e.body(), e.headers) : new Reply(500, new ApiError(500, String(e), 'Exception', 'System.Exception').body());
 		}
@@ -666,16 +680,18 @@ export class Emulator {
 			res.socket?.destroy();
 			return;
 		}
-		const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+		const binary = Buffer.isBuffer(reply.body);
+		const payload: string | Buffer = reply.body === undefined ? '' : binary ? (reply.body as Buffer) : JSON.stringify(reply.body);
 		const headers: Record<string, string | number> = {
 			'X-VSS-E2EID': stableGuid(`${record.at}:${this.log.length}`),
 			'ActivityId': stableGuid(`activity:${this.log.length}`),
 			...reply.headers,
 		};
 		// The service names the version it answered in the Content-Type.
-		if (payload) headers['Content-Type'] = `application/json; charset=utf-8${record.apiVersion ? `; api-version=${record.apiVersion}` : ''}`;
+		if (binary) headers['Content-Type'] = 'application/octet-stream';
+		else if (payload) headers['Content-Type'] = `application/json; charset=utf-8${record.apiVersion ? `; api-version=${record.apiVersion}` : ''}`;
 		const slow = faults.find((f) => f.spec.kind === 'slowBody')?.spec;
-		if (slow && slow.kind === 'slowBody' && payload) {
+		if (slow && slow.kind === 'slowBody' && typeof payload === 'string' && payload) {
 			res.writeHead(reply.status, headers);
 			const size = slow.chunkSize ?? 16;
 			const parts: string[] = [];
@@ -746,6 +762,7 @@ export class Emulator {
 		query: URLSearchParams,
 		body: unknown,
 		raw: string,
+		bytes: Buffer,
 	): Promise<Reply> {
 		const apisAt = segments.findIndex((s) => s.toLowerCase() === '_apis');
 		if (apisAt < 0 || apisAt > 2) {
@@ -765,7 +782,7 @@ export class Emulator {
 			return new Reply(200, this.connectionData(org, entry));
 		}
 
-		const ctx: Ctx = { req, res, record, org, orgUrl, user: entry.user, rest, query, body, params: {} };
+		const ctx: Ctx = { req, res, record, org, orgUrl, user: entry.user, rest, query, body, bytes, params: {} };
 		if (scopeSegs[0]) ctx.project = this.findProject(org, scopeSegs[0]);
 		if (scopeSegs[1]) {
 			const team = ctx.project!.teams.find((t) => t.toLowerCase() === scopeSegs[1].toLowerCase());
@@ -784,6 +801,7 @@ export class Emulator {
 	private checkResponse(ctx: Ctx, reply: Reply): void {
 		const op = ctx.op;
 		if (!op || op.source === 'emulator-supplement') return;
+		if (Buffer.isBuffer(reply.body)) return;
 		// Round-trip through JSON so the check sees what the client sees.
 		const body = reply.body === undefined ? undefined : (JSON.parse(JSON.stringify(reply.body)) as unknown);
 		for (const p of checkResponseBody(op, reply.status, body)) {
@@ -870,7 +888,7 @@ export class Emulator {
 			} else if (p.in === 'path' && !['organization', 'collection', 'project', 'team'].includes(p.name)) {
 				const v = params[p.name];
 				if (v !== undefined) this.checkType(record, op, p.name, v, p.type, p.enum);
-			} else if (p.in === 'body' && p.required && !raw.trim()) {
+			} else if (p.in === 'body' && p.required && !raw.trim() && !startsChunkedUpload(op.operationId, ctx.query)) {
 				this.violate(record, { operationId: op.operationId, kind: 'missing-body', message: 'No request body', specRequires: 'a request body' });
 				throw errors.argument(`Value cannot be null.\r\nParameter name: ${p.name}`);
 			}
@@ -1018,13 +1036,75 @@ export class Emulator {
 			}
 			case 'Work Item Types_Get':
 				return new Reply(200, this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)));
+			case 'Attachments_Create': {
+				const fileName = query.get('fileName') ?? '';
+				if (!fileName.trim()) throw errors.argument('The fileName query parameter is required.');
+				const id = stableGuid(`attachment:${org.name}:${org.attachments.size}:${fileName}`);
+				const chunked = (query.get('uploadType') ?? '').toLowerCase() === 'chunked';
+				if (!chunked) this.checkAttachmentSize(ctx.bytes.length);
+				org.attachments.set(id, { fileName, bytes: chunked ? Buffer.alloc(0) : Buffer.from(ctx.bytes) });
+				return new Reply(200, this.attachmentReference(ctx, id, fileName));
+			}
+			case 'Attachments_Upload Chunk': {
+				const attachment = org.attachments.get(String(params.id).toLowerCase());
+				if (!attachment) throw witError404(`The attachment '${params.id}' does not exist.`, 'AttachmentNotFoundException');
+				// Attachments - Upload Chunk: each chunk names its place as "Content-Range: bytes {first}-{last}/{total}".
+				const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(ctx.req.headers['content-range'] ?? ''));
+				if (!range) throw errors.argument('Content-Range must be "bytes {first}-{last}/{total}".');
+				const [first, last, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+				if (first !== attachment.bytes.length || last - first + 1 !== ctx.bytes.length || last >= total || (attachment.total !== undefined && attachment.total !== total)) {
+					throw errors.argument(`The chunk ${first}-${last}/${total} does not continue the upload at byte ${attachment.bytes.length}.`);
+				}
+				this.checkAttachmentSize(total);
+				attachment.total = total;
+				attachment.bytes = Buffer.concat([attachment.bytes, ctx.bytes]);
+				return new Reply(200, this.attachmentReference(ctx, String(params.id), attachment.fileName));
+			}
+			case 'Attachments_Get': {
+				const attachment = org.attachments.get(String(params.id).toLowerCase());
+				if (!attachment || (attachment.total !== undefined && attachment.bytes.length < attachment.total)) {
+					throw witError404(`VS402427: The attachment ${params.id} could not be found.`, 'AttachmentNotFoundException');
+				}
+				return new Reply(200, attachment.bytes);
+			}
+			case 'Classification Nodes_Get Root Nodes': {
+				const depth = Number(query.get('$depth') ?? '0');
+				const value = (['area', 'iteration'] as const).map((kind) => this.classificationNode(ctx, kind, [], depth));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Classification Nodes_Get': {
+				const group = String(params.structureGroup).toLowerCase();
+				// TreeStructureGroup: areas (0) or iterations (1), by name or number.
+				const kind = group === 'areas' || group === '0' ? 'area' : group === 'iterations' || group === '1' ? 'iteration' : undefined;
+				if (!kind) throw errors.argument(`The structure group '${params.structureGroup}' is not valid; use areas or iterations.`);
+				const path = String(params.path ?? '').split(/[\\/]/).filter(Boolean);
+				return new Reply(200, this.classificationNode(ctx, kind, path, Number(query.get('$depth') ?? '0')));
+			}
+			case 'Work Item Relation Types_List': {
+				const value = RELATION_TYPE_LIST.map((type) => this.relationTypeView(orgUrl, type));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Work Item Relation Types_Get': {
+				const type = RELATION_TYPE_LIST.find((t) => t.referenceName.toLowerCase() === String(params.relation).toLowerCase());
+				// Recorded wording of the service for an unknown link type (VS402324, as on a patch naming one).
+				if (!type) throw witError404(`VS402324: The link type '${params.relation}' does not exist.`, 'WorkItemLinkTypeNotFoundException');
+				return new Reply(200, this.relationTypeView(orgUrl, type));
+			}
 			case 'Fields_List': {
 				// Every field of the process with the type the service reports (WorkItemField of the descriptions).
 				const value = [...Object.keys(FIELD_NAMES), ...org.customFields].map((ref) => this.fieldView(org, ref));
 				return new Reply(200, { count: value.length, value });
 			}
 			case 'Work Item Types Field_List': {
-				const value = (this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)).fields as unknown[]) ?? [];
+				const type = this.findType(org, params.type);
+				const expand = (query.get('$expand') ?? 'none').toLowerCase();
+				const withAllowed = expand === 'allowedvalues' || expand === 'all';
+				const value = ((this.typeView(org, orgUrl, ctx.project!, type).fields as Array<{ referenceName: string }>) ?? []).map((field) => {
+					if (!withAllowed) return field;
+					// System.State allows the type's states; the picklists their process values.
+					const allowed = field.referenceName === 'System.State' ? type.states : ALLOWED_VALUES[field.referenceName];
+					return allowed ? { ...field, allowedValues: [...allowed] } : field;
+				});
 				return new Reply(200, { count: value.length, value });
 			}
 			case 'Work Item Type States_List': {
@@ -1222,6 +1302,68 @@ export class Emulator {
 	}
 
 	// ---------------------------------------------------------------- paging, comments, updates, tags
+
+	/**
+	 * A WorkItemClassificationNode (areas or iterations) built from the project's paths, children to `depth`. Node paths
+	 * are the service's ("\\Project\\Area\\Web"), not the field's ("Project\\Web"). Iterations carry dates: the n-th
+	 * of the project's sprints runs 14 days from the emulator's start plus 14 × (n - 2) days, so Sprint 2 is current.
+	 */
+	private classificationNode(ctx: Ctx, kind: 'area' | 'iteration', path: string[], depth: number): Record<string, unknown> {
+		const project = ctx.project!;
+		const paths = (kind === 'area' ? project.areaPaths : project.iterationPaths).map((p) => p.split('\\').slice(1));
+		const exists = path.length === 0 || paths.some((p) => p.length >= path.length && path.every((seg, i) => seg.toLowerCase() === p[i].toLowerCase()));
+		if (!exists) throw witError404(`VS402485: The node name '${path.join('\\')}' could not be found.`, 'WorkItemTrackingTreeNodeNotFoundException');
+		const group = kind === 'area' ? 'Area' : 'Iteration';
+		const build = (at: string[], level: number): Record<string, unknown> => {
+			const children = [...new Set(paths.filter((p) => p.length > at.length && at.every((seg, i) => seg.toLowerCase() === p[i].toLowerCase())).map((p) => p[at.length]))];
+			const name = at.length === 0 ? project.name : at[at.length - 1];
+			const node: Record<string, unknown> = {
+				id: parseInt(stableGuid(`${project.id}:${kind}:${at.join('/')}`).slice(0, 6), 16),
+				identifier: stableGuid(`${project.id}:${kind}:${at.join('/')}`),
+				name,
+				structureType: kind,
+				hasChildren: children.length > 0,
+				url: `${ctx.orgUrl}/${project.id}/_apis/wit/classificationNodes/${kind === 'area' ? 'Areas' : 'Iterations'}${at.map((seg) => `/${encodeURIComponent(seg)}`).join('')}`,
+			};
+			// The node path came after 5.0: the 5.0 WorkItemClassificationNode definition has no such property.
+			if (ctx.org.release.maxApiVersion !== '5.0') node.path = `\\${[project.name, group, ...at].join('\\')}`;
+			const sprint = kind === 'iteration' && at.length > 0 ? /(\d+)\s*$/.exec(name) : null;
+			if (sprint) {
+				const day = 86_400_000;
+				const start = this.startedAt - 14 * day + (Number(sprint[1]) - 1) * 14 * day;
+				node.attributes = { startDate: new Date(start).toISOString(), finishDate: new Date(start + 14 * day - 1000).toISOString(), timeFrame: undefined };
+				delete (node.attributes as Record<string, unknown>).timeFrame;
+			}
+			if (level < depth && children.length > 0) node.children = children.map((child) => build([...at, child], level + 1));
+			return node;
+		};
+		return build(path.map((seg, i) => paths.find((p) => p[i]?.toLowerCase() === seg.toLowerCase())?.[i] ?? seg), 0);
+	}
+
+	/** Largest attachment the organization takes (Work tracking, process, and project limits: 60 MB by default). */
+	maxAttachmentBytes = 60 * 1024 * 1024;
+
+	private checkAttachmentSize(size: number): void {
+		if (size > this.maxAttachmentBytes) {
+			// Paraphrase of the service's refusal: the limits page names the size, not the words of the answer.
+			throw new ApiError(413, `VS402396: The attachment is ${size} bytes; this organization takes at most ${this.maxAttachmentBytes} bytes.`, 'AttachmentTooLargeException', 'Microsoft.TeamFoundation.WorkItemTracking.Server.AttachmentTooLargeException, Microsoft.TeamFoundation.WorkItemTracking.Server');
+		}
+	}
+
+	/** An AttachmentReference of the descriptions: id and url. */
+	private attachmentReference(ctx: Ctx, id: string, fileName: string): Record<string, unknown> {
+		return { id, url: `${ctx.orgUrl}/${ctx.project!.id}/_apis/wit/attachments/${id}?fileName=${encodeURIComponent(fileName)}` };
+	}
+
+	/** A WorkItemRelationType of the descriptions: reference name, name, url and attributes. */
+	private relationTypeView(orgUrl: string, type: (typeof RELATION_TYPE_LIST)[number]): Record<string, unknown> {
+		return {
+			referenceName: type.referenceName,
+			name: type.name,
+			url: `${orgUrl}/_apis/wit/workItemRelationTypes/${type.referenceName}`,
+			attributes: { ...type.attributes },
+		};
+	}
 
 	private skipTop<T>(query: URLSearchParams, list: T[]): T[] {
 		const skip = Number(query.get('$skip') ?? '0');
@@ -2104,6 +2246,14 @@ function reasonFor(state: string): string {
 function witError400(message: string, typeKey: string): ApiError {
 	const ns = 'Microsoft.TeamFoundation.WorkItemTracking.Server';
 	return new ApiError(400, message, typeKey, `${ns}.${typeKey}, ${ns}`, 0, 3200);
+}
+
+/**
+ * "Start a chunked upload" (Attachments - Create, example of the REST reference): uploadType=Chunked with no body; the
+ * chunks follow with Upload Chunk. The description marks the body required for the one-shot upload only.
+ */
+function startsChunkedUpload(operationId: string, query: URLSearchParams): boolean {
+	return /Attachments_Create$/.test(operationId) && (query.get('uploadType') ?? '').toLowerCase() === 'chunked';
 }
 
 function witError404(message: string, typeKey: string): ApiError {

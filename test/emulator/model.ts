@@ -342,16 +342,50 @@ export function isReadOnlyField(ref: string): boolean {
 }
 const BYPASS_WRITABLE = new Set(['System.CreatedDate', 'System.CreatedBy', 'System.ChangedDate', 'System.ChangedBy']);
 
-export const RELATION_TYPES = new Set([
-	'System.LinkTypes.Hierarchy-Forward',
-	'System.LinkTypes.Hierarchy-Reverse',
-	'System.LinkTypes.Related',
-	'System.LinkTypes.Dependency-Forward',
-	'System.LinkTypes.Dependency-Reverse',
-	'Hyperlink',
-	'ArtifactLink',
-	'AttachedFile',
-]);
+/**
+ * The link types of an organization with the default processes, as `GET _apis/wit/workitemrelationtypes` lists them
+ * (Link types reference, learn.microsoft.com/azure/devops/boards/queries/link-type-reference: reference names, names,
+ * topology; attributes as the Work Item Relation Types - List example shows them).
+ */
+/**
+ * Allowed values of the Agile process's picklist fields (Agile process field reference: Priority 1-4, Severity
+ * "1 - Critical" … "4 - Low"), as `Work Item Types Field - List` returns them with $expand=allowedValues.
+ */
+export const ALLOWED_VALUES: Readonly<Record<string, ReadonlyArray<string | number>>> = {
+	'Microsoft.VSTS.Common.Priority': [1, 2, 3, 4],
+	'Microsoft.VSTS.Common.Severity': ['1 - Critical', '2 - High', '3 - Medium', '4 - Low'],
+};
+
+export const RELATION_TYPE_LIST: ReadonlyArray<{ referenceName: string; name: string; attributes: Record<string, unknown> }> = [
+	...[
+		['System.LinkTypes.Hierarchy-Forward', 'Child', 'tree', false],
+		['System.LinkTypes.Hierarchy-Reverse', 'Parent', 'tree', true],
+		['System.LinkTypes.Related', 'Related', 'network', false],
+		['System.LinkTypes.Dependency-Forward', 'Successor', 'dependency', false],
+		['System.LinkTypes.Dependency-Reverse', 'Predecessor', 'dependency', false],
+		['System.LinkTypes.Duplicate-Forward', 'Duplicate', 'tree', false],
+		['System.LinkTypes.Duplicate-Reverse', 'Duplicate Of', 'tree', true],
+		['Microsoft.VSTS.Common.TestedBy-Forward', 'Tested By', 'dependency', false],
+		['Microsoft.VSTS.Common.TestedBy-Reverse', 'Tests', 'dependency', false],
+	].map(([referenceName, name, topology, singleTarget]) => ({
+		referenceName: referenceName as string,
+		name: name as string,
+		attributes: {
+			usage: 'workItemLink',
+			editable: true,
+			enabled: true,
+			acyclic: topology !== 'network',
+			directional: topology !== 'network',
+			singleTarget: singleTarget as boolean,
+			topology: topology as string,
+		},
+	})),
+	{ referenceName: 'Hyperlink', name: 'Hyperlink', attributes: { usage: 'resourceLink', editable: false, enabled: true } },
+	{ referenceName: 'ArtifactLink', name: 'Artifact Link', attributes: { usage: 'resourceLink', editable: false, enabled: true } },
+	{ referenceName: 'AttachedFile', name: 'Attached File', attributes: { usage: 'resourceLink', editable: false, enabled: true } },
+];
+
+export const RELATION_TYPES = new Set(RELATION_TYPE_LIST.map((type) => type.referenceName));
 
 export interface PatchOperation {
 	op: string;

@@ -87,3 +87,13 @@ export function createRequests(emu: Emulator): RequestRecord[] {
 export function wiqlRequests(emu: Emulator): RequestRecord[] {
 	return emu.requests().filter((r) => r.method === 'POST' && /\/_apis\/wit\/wiql/i.test(r.path));
 }
+
+/** Runs Start → Azure DevOps Connector (Update From Ticket) with the given tickets as input items. */
+export async function updateFromTicket(emu: Emulator, run: RunOptions) {
+	return await createFromTicket(emu, { ...run, parameters: { operation: 'updateFromTicket', ...run.parameters } });
+}
+
+/** Updates sent to the emulator (answered or not). */
+export function patchRequests(emu: Emulator): RequestRecord[] {
+	return emu.requests().filter((r) => r.method === 'PATCH' && /\/_apis\/wit\/workitems\/\d+/i.test(r.path));
+}

@@ -10,7 +10,7 @@ import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
 import { EMULATOR_PROFILES, startEmulator, type Emulator, type EmulatorProfile, type RequestRecord } from '../emulator';
 import { MANUAL_TRIGGER_TYPE, runNode, testCredential, TestWorkflow } from '../support/n8n';
-import { createFromTicket, seedSettings, ticket } from './create-from-ticket.support';
+import { createFromTicket, seedSettings, ticket, updateFromTicket } from './create-from-ticket.support';
 import { basicAuth, emitted, HOOK_CANARY, HOOK_USER, TRIGGER, triggerRig } from './trigger.support';
 
 const NODE_TYPE = 'n8n-nodes-azure-devops-connector.azureDevOpsConnector';
@@ -106,6 +106,95 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange();
 	});
 
+	it('Update From Ticket sends only what changed, moves the state, and adds the ticket\'s message (2020 and later)', async () => {
+		const settings = { connectorSettings: seedSettings(projectUrl()) };
+		const first = await createFromTicket(emu, { tickets: [ticket(4712)], credentials: credentials(), parameters: settings });
+		const id = first.items[0].json.id as number;
+		const before = mine().length;
+		const parameters = {
+			...settings,
+			stateMap: { state: [{ ticketState: 'Reopened', workItemState: 'Active' }] },
+			commentField: 'Note',
+		};
+		const changed = ticket(4712, { TicketTitle: 'Printer 4712 is on fire', state: 'Reopened', Note: 'Smoke seen' });
+		const updated = await updateFromTicket(emu, { tickets: [changed], credentials: credentials(), parameters, continueOnFail: true });
+		if (profile.name === 'server2019') {
+			// The fields went out; the comment needs the comments resource, which came with Server 2020.
+			expect(updated.items[0].json.code).toBe('AZDC-4030');
+		} else {
+			expect(updated.items[0].json).toMatchObject({ id, updated: true, commented: true, state: 'Active' });
+			expect(updated.items[0].json.changedFields).toEqual(['System.Title', 'System.State']);
+		}
+		const patch = mine().slice(before).find((r) => r.method === 'PATCH')!;
+		expect(patch.query['api-version']).toBe(releasedVersion(profile));
+		const fields = (emu.getWorkItem(id, profile.organization) as { fields: IDataObject }).fields;
+		expect(fields['System.Title']).toBe('Printer 4712 is on fire');
+		expect(fields['System.State']).toBe('Active');
+
+		if (profile.name !== 'server2019') {
+			const again = mine().length;
+			const rerun = await updateFromTicket(emu, { tickets: [changed], credentials: credentials(), parameters });
+			expect(rerun.items[0].json).toMatchObject({ updated: false, commented: false });
+			expect(mine().slice(again).filter((r) => r.method !== 'GET' && r.method !== 'OPTIONS').map((r) => r.path)).toEqual([
+				expect.stringContaining('/_apis/wit/wiql'),
+			]);
+		}
+		expectEveryAnswerInRange(mine().filter((r) => !(profile.name === 'server2019' && /comments/i.test(r.path))));
+	});
+
+	it('the Comment resource: get many, update, delete (Server 2020 and later; AZDC-4030 on 2019)', async () => {
+		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'Discussed' }, { organization: profile.organization }) as { id: number }).id;
+		const workItem = { __rl: true, mode: 'id', value: String(id) };
+		await run('addComment', { workItem, text: 'first', format: 'html' });
+		await run('addComment', { workItem, text: 'second', format: 'html' });
+
+		const listed = await run('getAll', { resource: 'comment', workItem, returnAll: true });
+		if (profile.name === 'server2019') {
+			// Server 2019's comments resource is another, read-only one: what this operation needs came with 2020.
+			expect(listed.items[0].json.code).toBe('AZDC-4030');
+			return;
+		}
+		expect(listed.items.map((item) => item.json.text)).toEqual(['second', 'first']);
+		const commentId = listed.items[0].json.id as number;
+		const updated = await run('update', { resource: 'comment', workItem, commentId, text: 'second, corrected', format: 'html' });
+		expect(updated.items[0].json).toMatchObject({ id: commentId, text: 'second, corrected' });
+		const deleted = await run('delete', { resource: 'comment', workItem, commentId });
+		expect(deleted.items[0].json).toMatchObject({ deleted: true });
+		const left = await run('getAll', { resource: 'comment', workItem, returnAll: false, limit: 10 });
+		expect(left.items.map((item) => item.json.text)).toEqual(['first']);
+		expectEveryAnswerInRange();
+	});
+
+	it('Add Link and Remove Link with the organization\'s link types', async () => {
+		const create = (title: string) =>
+			(emu.createWorkItem(profile.project, 'Task', { 'System.Title': title }, { organization: profile.organization }) as { id: number }).id;
+		const parent = create('Problem');
+		const child = create('Incident');
+		const workItem = { __rl: true, mode: 'id', value: String(child) };
+		const added = await run('addLink', { workItem, linkType: 'Parent', linkTarget: String(parent) });
+		expect(added.items[0].json).toMatchObject({ id: child, linkAdded: true });
+		const relations = (emu.getWorkItem(child, profile.organization) as { relations: Array<{ rel: string }> }).relations;
+		expect(relations.map((r) => r.rel)).toEqual(['System.LinkTypes.Hierarchy-Reverse']);
+		const types = mine().find((r) => /workitemrelationtypes/i.test(r.path))!;
+		expect(types.query['api-version']).toBe(releasedVersion(profile));
+		const removed = await run('removeLink', { workItem, linkType: 'Parent', linkTarget: String(parent) });
+		expect(removed.items[0].json).toMatchObject({ linkRemoved: true });
+		expectEveryAnswerInRange();
+	});
+
+	it('Attachment upload (in chunks too) and download, byte for byte', async () => {
+		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'With files' }, { organization: profile.organization }) as { id: number }).id;
+		const bytes = Buffer.from(Array.from({ length: 6 * 1024 * 1024 }, (_, i) => (i * 13) % 256));
+		const item = { json: {}, binary: { data: { data: bytes.toString('base64'), mimeType: 'application/octet-stream', fileName: 'dump.bin' } } };
+		const uploaded = await run('upload', { resource: 'attachment', attachTo: String(id), options: { chunkAboveMb: 5 } }, [item as never]);
+		expect(uploaded.items[0].json).toMatchObject({ fileName: 'dump.bin', workItemId: id });
+		expect(mine().filter((r) => r.method === 'PUT' && /attachments/i.test(r.path))).toHaveLength(2);
+		const downloaded = await run('download', { resource: 'attachment', workItem: { __rl: true, mode: 'id', value: String(id) } });
+		expect(Buffer.from(downloaded.items[0].binary!.data.data, 'base64').equals(bytes)).toBe(true);
+		expect(mine().find((r) => r.method === 'PUT')!.query['api-version']).toBe(releasedVersion(profile));
+		expectEveryAnswerInRange();
+	});
+
 	it('every work-item operation: create, get, update, change state, comment, search, delete', async () => {
 		const created = await run('create', {
 			workItemType: 'Bug',
@@ -150,7 +239,7 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange();
 	});
 
-	it('the editor\'s lists: projects, work items, types, states and fields', async () => {
+	it('the editor\'s lists: projects, work items, types, states, fields, areas, iterations and link types', async () => {
 		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'Replace toner' }, { organization: profile.organization }) as { id: number }).id;
 		const wf = new TestWorkflow(
 			{
@@ -181,6 +270,27 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expect(states.map((state) => state.value)).toEqual(expect.arrayContaining(['New', 'Active', 'Closed']));
 		const fields = await wf.loadOptions('Node', 'getFields', { workItemType: 'Task' });
 		expect(fields.map((field) => field.value)).toEqual(expect.arrayContaining(['System.Title', 'System.Description']));
+		const areas = await wf.loadOptions('Node', 'getAreaPaths');
+		expect(areas[0].value).toBe(profile.project);
+		const iterations = await wf.loadOptions('Node', 'getIterationPaths');
+		expect(iterations.map((option) => option.value)).toEqual(['@currentIteration', profile.project, `${profile.project}\\Sprint 1`, `${profile.project}\\Sprint 2`]);
+		const linkTypes = await wf.loadOptions('Node', 'getLinkTypes');
+		expect(linkTypes.map((option) => option.name)).toEqual(expect.arrayContaining(['Parent', 'Child', 'Related', 'Hyperlink']));
+		expectEveryAnswerInRange();
+	});
+
+	it('Create with an area path and "Current Iteration" (the iteration whose dates contain today)', async () => {
+		const created = await run('create', {
+			workItemType: 'Task',
+			title: 'Sprint work',
+			options: { areaPath: profile.project, iterationPath: '@currentIteration' },
+		});
+		expect(created.items[0].json.error).toBeUndefined();
+		const fields = created.items[0].json.fields as IDataObject;
+		expect(fields['System.IterationPath']).toBe(`${profile.project}\\Sprint 2`);
+		expect(fields['System.AreaPath']).toBe(profile.project);
+		const tree = mine().find((r) => /classificationnodes$/i.test(r.path))!;
+		expect(tree.query['api-version']).toBe(releasedVersion(profile));
 		expectEveryAnswerInRange();
 	});
 

@@ -435,7 +435,9 @@ describe('as a tool for AI agents', () => {
 
 	it('is usable as a tool, and every work-item operation has an action and a description', () => {
 		expect(description.usableAsTool).toBe(true);
-		const operation = description.properties.find((p) => p.name === 'operation') as INodeProperties;
+		const operation = description.properties.find(
+			(p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes('workItem'),
+		) as INodeProperties;
 		const options = (operation.options ?? []) as Array<{ value: string; action?: string; description?: string }>;
 		for (const value of ['create', 'get', 'update', 'changeState', 'addComment', 'search', 'delete']) {
 			const option = options.find((o) => o.value === value);

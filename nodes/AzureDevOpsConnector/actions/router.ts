@@ -3,9 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { errorCodeOf, toNodeError } from '../transport';
 import type { OperationModule } from './types';
+import * as attachment from './attachment/Attachment.resource';
+import * as comment from './comment/Comment.resource';
 import * as workItem from './workItem/WorkItem.resource';
 
 const resources: Record<string, Record<string, OperationModule>> = {
+	attachment: attachment.operations,
+	comment: comment.operations,
 	workItem: workItem.operations,
 };
 

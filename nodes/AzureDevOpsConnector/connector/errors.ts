@@ -505,6 +505,63 @@ export const ERROR_CATALOGUE = {
 		fix: 'Narrow the query (filter by state, type, area path or "Changed Since") or turn off "Return All" and set a limit.',
 	},
 
+	// 5100-5199: sync beyond create (issue 18)
+	ticketHasNoWorkItem: {
+		code: 'AZDC-5100',
+		title: 'The ticket has no work item yet',
+		fix: 'Run Create From Ticket for this ticket first, or set Options > "If the Ticket Has No Work Item" to "Create It". Check that Ticket Reference (tag or field) is the one Create From Ticket used.',
+	},
+	updateKeptConflicting: {
+		code: 'AZDC-5101',
+		title: 'The work item changed again while it was being updated',
+		fix: 'Someone or something edits the work item at the same moment; nothing was overwritten. Run the node again for this ticket.',
+	},
+	ticketStateMapInvalid: {
+		code: 'AZDC-5102',
+		title: 'A row of the ticket-state map is incomplete',
+		fix: 'Give both the ticket state and the Azure DevOps state in every row of "Ticket State Map", or remove the row.',
+	},
+	commentIdInvalid: {
+		code: 'AZDC-5110',
+		title: 'The comment ID is not a positive whole number',
+		fix: 'Set "Comment ID" to the id of the comment, e.g. {{ $json.id }} from Get Many comments or Add Comment.',
+	},
+	commentLimitInvalid: {
+		code: 'AZDC-5111',
+		title: 'The comment limit is not a positive whole number',
+		fix: 'Set "Limit" to how many comments to return (newest first), or turn on "Return All".',
+	},
+	linkTypeUnknown: {
+		code: 'AZDC-5120',
+		title: 'The link type is not one the organization defines',
+		fix: 'Choose the link type from the list (it shows the organization\'s types), or give its reference name, e.g. System.LinkTypes.Hierarchy-Reverse for Parent.',
+	},
+	linkTargetInvalid: {
+		code: 'AZDC-5121',
+		title: 'The other end of the link is not a work item or a web address',
+		fix: 'For a work item link give the work item\'s ID (42) or URL; for a Hyperlink give an http(s) address.',
+	},
+	valueMapInvalid: {
+		code: 'AZDC-5130',
+		title: 'The value map is not an object of fields, each an object of ticket values',
+		fix: 'Write it as {"Microsoft.VSTS.Common.Priority": {"High": 1, "Normal": 2, "*": 3}}: per field reference name, ticket value → Azure DevOps value (text, number or true/false); "*" for every other value.',
+	},
+	valueNotMapped: {
+		code: 'AZDC-5131',
+		title: 'A ticket value has no row in the field\'s value map, and no "*" row',
+		fix: 'Add a row for the value (the message lists the values Azure DevOps allows for the field), or a "*" row as the default.',
+	},
+	currentIterationNone: {
+		code: 'AZDC-5140',
+		title: 'No iteration of the project has dates around today',
+		fix: 'Give the project\'s iterations start and finish dates (Project settings > Boards > Project configuration), or choose an iteration path instead of "Current Iteration".',
+	},
+	attachmentTooLarge: {
+		code: 'AZDC-5150',
+		title: 'The file is larger than the attachment size limit',
+		fix: 'Send a smaller file, or raise "Max File Size (MB)" if your Azure DevOps Server allows larger attachments (Services: 60 MB).',
+	},
+
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {
 		code: 'AZDC-6001',

@@ -41,6 +41,10 @@ export interface ConnectorSettings {
 	beginState: string | undefined;
 	endState: string | undefined;
 	workItemEndState: string | undefined;
+	/** The map Update From Ticket renders (System.WorkItemType taken out), when the settings have one. */
+	updateAttributeMap: Record<string, FieldValue> | undefined;
+	/** The ValueMap setting as given (checked by the value-map compiler), when the settings have one. */
+	valueMap: unknown;
 	/** Things that did not stop the settings from working but that the user should see (unknown keys). */
 	warnings: string[];
 }
@@ -52,7 +56,9 @@ type SettingName =
 	| 'AttributeMap'
 	| 'BeginState'
 	| 'EndState'
-	| 'WorkItemEndState';
+	| 'WorkItemEndState'
+	| 'UpdateAttributeMap'
+	| 'ValueMap';
 
 const SETTING_NAMES: readonly SettingName[] = [
 	'ConnectorType',
@@ -62,6 +68,8 @@ const SETTING_NAMES: readonly SettingName[] = [
 	'BeginState',
 	'EndState',
 	'WorkItemEndState',
+	'UpdateAttributeMap',
+	'ValueMap',
 ];
 
 const SETTING_BY_FOLDED_NAME = new Map<string, SettingName>(SETTING_NAMES.map((name) => [foldSettingName(name), name]));
@@ -184,6 +192,23 @@ export function parseConnectorSettings(
 		}
 	}
 
+	// UpdateAttributeMap is optional; when given it is checked like the AttributeMap, and never chooses a type.
+	const updateEntry = values.get('UpdateAttributeMap');
+	let updateAttributeMap: Record<string, FieldValue> | undefined;
+	if (updateEntry && !isBlank(updateEntry.value)) {
+		const updateMap = readAttributeMap(
+			updateEntry.value,
+			scanned ? scanned.objectsUnder(updateEntry.key) : [],
+			faults,
+			'',
+			'UpdateAttributeMap',
+		);
+		if (updateMap) {
+			mergeFaults(faults, findAttributeMapFaults(updateMap, { field: 'UpdateAttributeMap', workItemType: 'unused' }));
+			updateAttributeMap = splitWorkItemType(updateMap).attributeMap;
+		}
+	}
+
 	const require = options.require ?? {};
 	const beginState = readState('BeginState', 'beginStateEmpty', values, !!require.beginState, faults, warnings);
 	const endState = readState('EndState', 'endStateEmpty', values, !!require.endState, faults, warnings);
@@ -209,6 +234,8 @@ export function parseConnectorSettings(
 		beginState,
 		endState,
 		workItemEndState,
+		updateAttributeMap,
+		valueMap: values.get('ValueMap')?.value,
 		warnings,
 	};
 }
@@ -393,8 +420,8 @@ function readAttributeMap(
 	keysInSettingsText: ReadonlyArray<readonly ScannedKey[]>,
 	faults: ConnectorError[],
 	hint: string,
+	field: 'AttributeMap' | 'UpdateAttributeMap' = 'AttributeMap',
 ): Record<string, unknown> | undefined {
-	const field = 'AttributeMap';
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
 		addFault(faults, 'attributeMapMissing', () => new ConnectorError('attributeMapMissing', `No AttributeMap is set.${hint}`, { field }));
 		return undefined;
@@ -406,7 +433,7 @@ function readAttributeMap(
 			addFault(faults, 'attributeMapNotJson', () =>
 				new ConnectorError(
 					'attributeMapNotJson',
-					`${parsed.problem} (line ${parsed.line}, column ${parsed.column} of the AttributeMap text).`,
+					`${parsed.problem} (line ${parsed.line}, column ${parsed.column} of the ${field} text).`,
 					{ field, details: { line: parsed.line, column: parsed.column } },
 				),
 			);
@@ -414,18 +441,18 @@ function readAttributeMap(
 		}
 		if (!isPlainObject(parsed.value)) {
 			addFault(faults, 'attributeMapNotObject', () =>
-				new ConnectorError('attributeMapNotObject', `The AttributeMap text holds ${describeType(parsed.value)}.`, {
+				new ConnectorError('attributeMapNotObject', `The ${field} text holds ${describeType(parsed.value)}.`, {
 					field,
 				}),
 			);
 			return undefined;
 		}
 		const rootKeys = parsed.objects.find((object) => object.path.length === 0)?.keys ?? [];
-		pushMapDuplicates(rootKeys, lineLocator(text), ' of the AttributeMap text', faults);
+		pushMapDuplicates(rootKeys, lineLocator(text), ` of the ${field} text`, faults);
 		return parsed.value;
 	}
 	if (!isPlainObject(value)) {
-		addFault(faults, 'attributeMapNotObject', () => new ConnectorError('attributeMapNotObject', `The AttributeMap is ${describeType(value)}.`, { field }));
+		addFault(faults, 'attributeMapNotObject', () => new ConnectorError('attributeMapNotObject', `The ${field} is ${describeType(value)}.`, { field }));
 		return undefined;
 	}
 	for (const keys of keysInSettingsText) pushMapDuplicates(keys, undefined, '', faults);

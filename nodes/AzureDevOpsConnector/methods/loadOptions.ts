@@ -1,7 +1,8 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { readTypeStates } from '../actions/workItem/operationHelpers';
-import { fields as fieldsApi, types } from '../transport';
+import { classificationPaths, CURRENT_ITERATION } from '../connector/classification';
+import { classificationNodes, fields as fieldsApi, relationTypes, types } from '../transport';
 import { chosenProject, chosenWorkItemType } from './projectContext';
 
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
@@ -51,4 +52,44 @@ export async function getFields(this: ILoadOptionsFunctions): Promise<INodePrope
 		});
 	}
 	return options.sort(byName);
+}
+
+/** The link types of the chosen project's organization that link work items, and Hyperlink. */
+export async function getLinkTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	return (await relationTypes.list(this, project))
+		.filter((type) => type.attributes?.enabled !== false)
+		.filter((type) => type.attributes?.usage !== 'resourceLink' || type.referenceName === 'Hyperlink')
+		.map((type) => ({ name: type.name, value: type.referenceName, description: type.referenceName }))
+		.sort(byName);
+}
+
+/** The project's area paths, as System.AreaPath takes them. */
+export async function getAreaPaths(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	return classificationPaths(await classificationNodes.get(this, project, 'areas')).map((entry) => ({
+		name: entry.path,
+		value: entry.path,
+	}));
+}
+
+/** "Current Iteration" (by the iteration dates, when the node runs), then the project's iteration paths with dates. */
+export async function getIterationPaths(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const project = await chosenProject(this);
+	if (!project) return [];
+	const paths = classificationPaths(await classificationNodes.get(this, project, 'iterations'));
+	return [
+		{
+			name: 'Current Iteration',
+			value: CURRENT_ITERATION,
+			description: 'The iteration whose start and finish dates contain the day the node runs',
+		},
+		...paths.map((entry) => ({
+			name: entry.path,
+			value: entry.path,
+			description: entry.startDate && entry.finishDate ? `${entry.startDate.slice(0, 10)} – ${entry.finishDate.slice(0, 10)}` : undefined,
+		})),
+	];
 }

@@ -8,9 +8,11 @@ import type {
 	Comment,
 	CommentList,
 	WorkItem as ServiceWorkItem,
+	WorkItemClassificationNode,
 	WorkItemDelete,
 	WorkItemField,
 	WorkItemQueryResult,
+	WorkItemRelationType,
 	WorkItemStateColor,
 	WorkItemType,
 	WorkItemTypeFieldWithReferences,
@@ -58,6 +60,9 @@ const ROUTES = {
 	states: { feature: 'the states of a work item type', area: 'wit', locationId: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', version: '7.1' },
 	typeFields: { feature: 'the fields of a work item type', area: 'wit', locationId: 'bd293ce5-3d25-4192-8e67-e8092e879efb', version: '7.1' },
 	fields: { feature: 'the field list', area: 'wit', locationId: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', version: '7.1' },
+	attachments: { feature: 'work item attachments', area: 'wit', locationId: 'e07b5fa4-1499-494d-a496-64b860fd64ff', version: '7.1' },
+	classificationNodes: { feature: 'areas and iterations', area: 'wit', locationId: 'a70579d1-f53a-48ee-a5be-7be8659023b9', version: '7.1' },
+	relationTypes: { feature: 'the link types', area: 'wit', locationId: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', version: '7.1' },
 	recycleBin: { feature: 'the recycle bin', area: 'wit', locationId: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', version: '7.1' },
 	subscriptions: { feature: 'service-hook subscriptions', area: 'hooks', locationId: 'fc50d02a-849f-41fb-8af1-0a5216103269', version: '7.1' },
 } satisfies Record<string, Route>;
@@ -324,6 +329,48 @@ export const comments = {
 		} while (continuationToken && (options.limit === undefined || result.length < options.limit));
 		return options.limit === undefined ? result : result.slice(0, options.limit);
 	},
+
+	/** Replaces the text of a comment; `format` markdown where the server has it. */
+	async update(
+		ctx: RequestContext,
+		target: Target,
+		workItemId: number,
+		commentId: number,
+		text: string,
+		options: { format?: 'html' | 'markdown' } = {},
+		call: CallOptions = {},
+	): Promise<Comment & IDataObject> {
+		const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'PATCH',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'workItems', workItemId, 'comments', commentId),
+			query: options.format ? { format: options.format } : {},
+			body: { text },
+			// Setting the same text again leaves the same comment: safe to resend.
+			idempotent: true,
+			route: ROUTES.comments,
+			...call,
+		});
+		return response.body as Comment & IDataObject;
+	},
+
+	/** Deletes a comment (the service keeps it as deleted); deleting twice is refused with 404 by the service. */
+	async delete(
+		ctx: RequestContext,
+		target: Target,
+		workItemId: number,
+		commentId: number,
+		call: CallOptions = {},
+	): Promise<void> {
+		await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'DELETE',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'workItems', workItemId, 'comments', commentId),
+			idempotent: true,
+			route: ROUTES.comments,
+			...call,
+		});
+	},
 };
 
 export const types = {
@@ -355,6 +402,140 @@ export const types = {
 			...call,
 		});
 		return (response.body as { value?: WorkItemTypeFieldWithReferences[] }).value ?? [];
+	},
+};
+
+/** A link type of the organization (`usage` workItemLink links work items, resourceLink links a URL or file). */
+export type RelationType = WorkItemRelationType & { referenceName: string; name: string; attributes?: IDataObject };
+
+export const relationTypes = {
+	/** The link types the organization defines (parent, child, related, duplicate, custom ones, hyperlink, ...). */
+	async list(ctx: RequestContext, organization: OrganizationTarget, call: CallOptions = {}): Promise<RelationType[]> {
+		const response = await azureDevOpsRequest.call(ctx, organization.credentialType, {
+			method: 'GET',
+			organizationUrl: organization.organizationUrl,
+			path: path('_apis', 'wit', 'workitemrelationtypes'),
+			route: ROUTES.relationTypes,
+			...call,
+		});
+		return ((response.body as { value?: RelationType[] }).value ?? []).filter(
+			(type) => typeof type.referenceName === 'string' && type.referenceName !== '',
+		);
+	},
+};
+
+/** Where an uploaded attachment is: its id and the URL an AttachedFile relation points at. */
+export interface AttachmentReference {
+	id: string;
+	url: string;
+}
+
+/** Bytes sent per request in a chunked upload. */
+export const ATTACHMENT_CHUNK_BYTES = 4 * 1024 * 1024;
+
+export const attachments = {
+	/**
+	 * Uploads a file. Files larger than `chunkAbove` bytes go in chunks (Attachments - Create with uploadType=Chunked,
+	 * then one Upload Chunk per `chunkBytes` with its Content-Range), as the service asks for large files.
+	 */
+	async upload(
+		ctx: RequestContext,
+		target: Target,
+		fileName: string,
+		bytes: Buffer,
+		options: { chunkAbove?: number; chunkBytes?: number } = {},
+		call: CallOptions = {},
+	): Promise<AttachmentReference> {
+		const base = path(target.project, '_apis', 'wit', 'attachments');
+		const chunkAbove = options.chunkAbove ?? 130 * 1024 * 1024;
+		if (bytes.length <= chunkAbove) {
+			const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+				method: 'POST',
+				organizationUrl: target.organizationUrl,
+				path: base,
+				query: { fileName },
+				body: bytes,
+				contentType: 'application/octet-stream',
+				// An attachment nobody links is harmless: sending the same file twice only leaves an unused copy.
+				idempotent: true,
+				route: ROUTES.attachments,
+				...call,
+			});
+			return response.body as AttachmentReference;
+		}
+		const started = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'POST',
+			organizationUrl: target.organizationUrl,
+			path: base,
+			query: { fileName, uploadType: 'Chunked' },
+			body: Buffer.alloc(0),
+			contentType: 'application/octet-stream',
+			idempotent: true,
+			route: ROUTES.attachments,
+			...call,
+		});
+		const reference = started.body as AttachmentReference;
+		const size = options.chunkBytes ?? ATTACHMENT_CHUNK_BYTES;
+		let last: AttachmentReference = reference;
+		for (let first = 0; first < bytes.length; first += size) {
+			const chunk = bytes.subarray(first, Math.min(bytes.length, first + size));
+			const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+				method: 'PUT',
+				organizationUrl: target.organizationUrl,
+				path: path(target.project, '_apis', 'wit', 'attachments', reference.id),
+				query: { fileName },
+				body: chunk,
+				contentType: 'application/octet-stream',
+				headers: { 'Content-Range': `bytes ${first}-${first + chunk.length - 1}/${bytes.length}` },
+				// A chunk says where it goes: a resent chunk is refused, never appended twice.
+				idempotent: false,
+				route: ROUTES.attachments,
+				...call,
+			});
+			last = (response.body as AttachmentReference | undefined) ?? last;
+		}
+		return { id: reference.id, url: last.url ?? reference.url };
+	},
+
+	/** The bytes of an attachment. */
+	async download(ctx: RequestContext, target: Target, id: string, fileName?: string, call: CallOptions = {}): Promise<Buffer> {
+		const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'GET',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'attachments', id),
+			query: { ...(fileName ? { fileName } : {}), download: true },
+			binaryResponse: true,
+			route: ROUTES.attachments,
+			...call,
+		});
+		return response.body as Buffer;
+	},
+};
+
+export const classificationNodes = {
+	/**
+	 * The project's area or iteration tree, `depth` levels below the root (iterations carry start and finish dates).
+	 * Read through the root-nodes route, which every release describes and which returns both trees in one answer.
+	 */
+	async get(
+		ctx: RequestContext,
+		target: Target,
+		group: 'areas' | 'iterations',
+		options: { depth?: number } = {},
+		call: CallOptions = {},
+	): Promise<WorkItemClassificationNode> {
+		const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'GET',
+			organizationUrl: target.organizationUrl,
+			path: path(target.project, '_apis', 'wit', 'classificationnodes'),
+			query: { $depth: options.depth ?? 10 },
+			route: ROUTES.classificationNodes,
+			...call,
+		});
+		const roots = (response.body as { value?: Array<WorkItemClassificationNode & { structureType?: unknown }> }).value ?? [];
+		// structureType is an enum: its name, or its number (area 0, iteration 1) from older servers.
+		const wanted = group === 'areas' ? ['area', '0'] : ['iteration', '1'];
+		return roots.find((root) => wanted.includes(String(root.structureType).toLowerCase())) ?? {};
 	},
 };
 

@@ -82,8 +82,12 @@ export interface AzureDevOpsRequest {
 	path: string;
 	query?: IDataObject;
 	body?: unknown;
-	/** JSON Patch for work item create/update; JSON otherwise. */
-	contentType?: 'application/json' | 'application/json-patch+json';
+	/** JSON Patch for work item create/update; bytes (a Buffer body) for attachments; JSON otherwise. */
+	contentType?: 'application/json' | 'application/json-patch+json' | 'application/octet-stream';
+	/** Extra request headers (an attachment chunk's Content-Range). */
+	headers?: Record<string, string>;
+	/** The answer is bytes (an attachment): the body comes back as a Buffer. */
+	binaryResponse?: boolean;
 	/** The route, whose api-version is negotiated with the organization (see versions.ts). */
 	route: Route;
 	/**
@@ -217,10 +221,13 @@ async function sendWithRetries<T>(
 		url,
 		qs: apiVersion === undefined ? { ...request.query } : { ...request.query, 'api-version': apiVersion },
 		headers: {
-			Accept: 'application/json',
+			Accept: request.binaryResponse ? 'application/octet-stream' : 'application/json',
 			...(request.body !== undefined ? { 'Content-Type': request.contentType ?? 'application/json' } : {}),
+			...request.headers,
 		},
-		json: true,
+		// Bytes go out and come back as they are; everything else is JSON.
+		json: request.contentType !== 'application/octet-stream' && !request.binaryResponse,
+		...(request.binaryResponse ? { encoding: 'arraybuffer' as const } : {}),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		// A redirect from Azure DevOps leads to a sign-in page or another host: never carry the token there.
@@ -237,7 +244,7 @@ async function sendWithRetries<T>(
 		}
 		if (outcome.kind === 'response' && outcome.status < 300) {
 			return {
-				body: outcome.body as T,
+				body: (request.binaryResponse ? asBuffer(outcome.body) : asJson(outcome.body)) as T,
 				status: outcome.status,
 				headers: outcome.headers,
 				rateLimit: readRateLimit(outcome.headers),
@@ -255,6 +262,25 @@ async function sendWithRetries<T>(
 			}
 		}
 		throw toAzureDevOpsError(node, outcome, request, idempotent, attempt);
+	}
+}
+
+/** A binary answer as a Buffer, whatever shape the HTTP helper gave it. */
+function asBuffer(body: unknown): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body);
+	if (typeof body === 'string') return Buffer.from(body, 'binary');
+	return Buffer.alloc(0);
+}
+
+/** A JSON answer of a request sent without the JSON option (an upload): parsed when it arrived as text or bytes. */
+function asJson(body: unknown): unknown {
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : typeof body === 'string' ? body : undefined;
+	if (text === undefined) return body;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return body;
 	}
 }
 

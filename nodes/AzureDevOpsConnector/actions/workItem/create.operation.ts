@@ -6,6 +6,7 @@ import type { JsonPatchOperation } from '../../connector/types';
 import { workItemApiUrl, workItems } from '../../transport';
 import { projectLocator } from '../common.descriptions';
 import { itemTarget, operationError, workItemIdFrom } from '../target';
+import { classificationOptions, classificationPatch, withCurrentIteration } from './classification';
 import {
 	fieldPatch,
 	fieldsProperty,
@@ -65,6 +66,7 @@ const properties: INodeProperties[] = [
 				placeholder: '42',
 				description: 'ID or URL of a work item to make the new work item a child of',
 			},
+			...classificationOptions,
 			...writeFlagOptions,
 		],
 	},
@@ -74,6 +76,8 @@ export const description = updateDisplayOptions({ show: { resource: ['workItem']
 
 interface CreateOptions {
 	parentWorkItem?: string | number;
+	areaPath?: string;
+	iterationPath?: string;
 	escapeTextInHtmlFields?: boolean;
 	validateOnly?: boolean;
 	bypassRules?: boolean;
@@ -123,7 +127,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const body = await withTextEscaped(this, target, patch, options, itemIndex);
+	patch.push(...classificationPatch(options));
+	const body = await withCurrentIteration(this, target, await withTextEscaped(this, target, patch, options, itemIndex), itemIndex);
 	const { workItem } = await workItems.create(this, target, type, body, writeFlags(options, 'relations'), { itemIndex });
 	return [{ json: withWebUrl(workItem, target), pairedItem: { item: itemIndex } }];
 }

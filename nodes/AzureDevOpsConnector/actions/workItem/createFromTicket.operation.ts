@@ -6,10 +6,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { ConnectorError, ConnectorErrors } from '../../connector/errors';
+import { ConnectorError } from '../../connector/errors';
 import { normaliseTicketId, planTicketReference } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
-import { errorCodeOf, faultsError, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
+import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
@@ -22,14 +22,23 @@ import {
 	type WorkItemSummary,
 } from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
+import { attachmentRelations, readTicketFiles, type FileToAttach } from '../attachment/common';
+import { withCurrentIteration } from './classification';
+import { mapFieldValues } from './valueMaps';
+import {
+	asError,
+	firstPresent,
+	itemError,
+	nodeVariables,
+	readPath,
+	TICKET_ID_FIELDS,
+	TICKET_URL_FIELDS,
+} from './createFromTicket/ticket';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['workItem'], operation: ['createFromTicket'] } },
 	properties,
 );
-
-const TICKET_ID_FIELDS = ['TicketID', 'ticketId', 'id'];
-const TICKET_URL_FIELDS = ['TicketUrl', 'ticketUrl', 'url'];
 
 /** One ticket that is ready to be sent: where, which type, and the complete JSON Patch. */
 interface Plan {
@@ -43,6 +52,10 @@ interface Plan {
 	warnings: string[];
 	/** Identity of the ticket within its organization and project, for the duplicate check. */
 	dedupKey: string;
+	/** The ticket's files (Options > Attachments), read and size-checked; uploaded just before the create. */
+	files: FileToAttach[];
+	/** The AttachedFile relations of the uploaded files, kept so that a resent create does not upload again. */
+	attachments?: JsonPatchOperation[];
 }
 
 interface CreatedResult {
@@ -253,8 +266,11 @@ async function prepare(
 			field: 'System.WorkItemType',
 		});
 	}
-	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, rendered.patch);
+	const mapped = await mapFieldValues(context, config, config.valueMap, rendered.patch, index, () => workItemType);
+	const fields = await withCurrentIteration(context, config, mapped, index);
+	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, fields);
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
+	const files = await readTicketFiles(context, index, context.getNodeParameter('options', index, {}) as IDataObject);
 	return {
 		index,
 		config,
@@ -263,6 +279,7 @@ async function prepare(
 		workItemType,
 		patch,
 		warnings,
+		files,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
 }
@@ -309,11 +326,15 @@ async function sendCreate(
 	options: CreateOptions,
 	report: (signal: PoolSignal) => void,
 ): Promise<CreatedResult> {
+	if (plan.files.length > 0 && !plan.attachments && !options.validateOnly) {
+		const raw = context.getNodeParameter('options', plan.index, {}) as IDataObject;
+		plan.attachments = await attachmentRelations(context, plan.config, plan.files, plan.index, raw.chunkAboveMb);
+	}
 	const { workItem: body, attempts, rateLimit } = await workItems.create(
 		context,
 		plan.config,
 		plan.workItemType,
-		plan.patch,
+		[...plan.patch, ...(plan.attachments ?? [])],
 		{ validateOnly: options.validateOnly, bypassRules: options.bypassRules, suppressNotifications: options.suppressNotifications },
 		{ retry: { maxAttempts: options.retryAttempts }, itemIndex: plan.index },
 	);
@@ -460,18 +481,6 @@ function withCreatedList(
 	return wrapped;
 }
 
-/** A coded error for one item, its index (and the variable, field or setting) named in the message. */
-function itemError(context: IExecuteFunctions, error: unknown, index: number): Error {
-	if (error instanceof ConnectorErrors) return faultsError(context.getNode(), error, index, `(input item ${index})`);
-	if (error instanceof ConnectorError) {
-		const message = error.message.replace(' Fix: ', ` (input item ${index}) Fix: `);
-		const nodeError = new NodeOperationError(context.getNode(), message, { description: error.fix, itemIndex: index });
-		nodeError.context.code = error.code;
-		if (error.field) nodeError.context.field = error.field;
-		return nodeError;
-	}
-	return asError(error);
-}
 
 /** The transport's error for a create, with the ticket and the rejected field (when the service names one) added. */
 function describeFailure(plan: Plan, error: unknown): Error {
@@ -525,37 +534,4 @@ function groupByTarget(plans: Plan[]): Plan[][] {
 
 function uniqueTicketIds(plans: Plan[]): string[] {
 	return [...new Set(plans.map((plan) => plan.ticketId))];
-}
-
-function nodeVariables(context: IExecuteFunctions, index: number): IDataObject {
-	const rows = context.getNodeParameter('variables.variable', index, []) as Array<{ name?: string; value?: unknown }>;
-	const variables: IDataObject = {};
-	for (const row of rows) {
-		const name = String(row.name ?? '').trim();
-		if (name !== '') variables[name] = row.value as IDataObject[keyof IDataObject];
-	}
-	return variables;
-}
-
-/** A value at a top-level key or a dotted path ("ticket.requester.name"); a top-level key with dots wins. */
-function readPath(object: IDataObject, path: string): unknown {
-	if (Object.prototype.hasOwnProperty.call(object, path)) return object[path];
-	let current: unknown = object;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
-}
-
-function firstPresent(object: IDataObject, names: string[]): unknown {
-	for (const name of names) {
-		const value = object[name];
-		if (value !== undefined && value !== null && value !== '') return value;
-	}
-	return undefined;
-}
-
-function asError(error: unknown): Error {
-	return error instanceof Error ? error : new Error(String(error));
 }

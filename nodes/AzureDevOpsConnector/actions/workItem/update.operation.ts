@@ -6,6 +6,7 @@ import type { JsonPatchOperation } from '../../connector/types';
 import { isAzureDevOpsError, toNodeError, workItems, type Target } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
+import { classificationOptions, classificationPatch, withCurrentIteration } from './classification';
 import {
 	fieldPatch,
 	fieldsProperty,
@@ -61,8 +62,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		description: 'How Azure DevOps applies the change',
-		options: writeFlagOptions,
+		description: 'Area and iteration, and how Azure DevOps applies the change',
+		options: [...classificationOptions, ...writeFlagOptions],
 	},
 ];
 
@@ -75,10 +76,10 @@ const TAG_MERGE_ATTEMPTS = 3;
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
-	const given = fieldPatch(this, itemIndex, ['System.Tags']);
 	const addTags = tagsFromParameter(this.getNodeParameter('addTags', itemIndex, ''));
 	const removeTags = tagsFromParameter(this.getNodeParameter('removeTags', itemIndex, ''));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const given = [...fieldPatch(this, itemIndex, ['System.Tags']), ...classificationPatch(options)];
 
 	if (given.length === 0 && addTags.length === 0 && removeTags.length === 0) {
 		throw operationError(
@@ -89,7 +90,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
-	const fields = await withTextEscaped(this, target, given, options, itemIndex);
+	const fields = await withCurrentIteration(this, target, await withTextEscaped(this, target, given, options, itemIndex), itemIndex);
 
 	let knownRevision: number | undefined;
 	if (this.getNodeParameter('onlyIfUnchanged', itemIndex, false) === true) {

@@ -10,6 +10,7 @@ import { compileAttributeMap, type CompiledAttributeMap } from '../../../connect
 import { ConnectorError, ConnectorErrors } from '../../../connector/errors';
 import { checkTokenIndex, type OrganizationToken } from '../../../connector/organizationTokens';
 import { parseConnectorSettings } from '../../../connector/settings';
+import { compileValueMap, type CompiledValueMap } from '../../../connector/valueMap';
 import {
 	resolveTicketReferenceOptions,
 	type ResolvedTicketReferenceOptions,
@@ -49,6 +50,10 @@ export interface TargetConfig extends Target {
 	attributeMap: CompiledAttributeMap;
 	/** Findings that did not stop the configuration from working (an unknown or misspelt setting), for the user. */
 	warnings: readonly string[];
+	/** Update From Ticket's map: the settings' UpdateAttributeMap; absent when the settings have none. */
+	updateMap?: CompiledAttributeMap;
+	/** The settings' ValueMap, compiled; absent when the settings have none. */
+	valueMap?: CompiledValueMap;
 }
 
 export const MAX_CONCURRENCY = 20;
@@ -111,6 +116,8 @@ export class ConfigResolver {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly options: CreateOptions,
+		/** Whether a work item type must be known (Update From Ticket needs one only to create a missing work item). */
+		private readonly requireWorkItemType = true,
 	) {}
 
 	async resolve(itemIndex: number): Promise<TargetConfig> {
@@ -149,13 +156,26 @@ export class ConfigResolver {
 			const faults: ConnectorError[] = [];
 			collect(faults, () => checkOrganization(credential, settings.organizationUrl, settings.tokenIndexGiven ? settings.tokenIndex : undefined));
 			const checked = collect(faults, () => this.compile(settings.attributeMap, settings.workItemType));
+			const updateMap = settings.updateAttributeMap;
+			const checkedUpdate = updateMap
+				? collect(faults, () => this.compile(updateMap, undefined, undefined, 'UpdateAttributeMap'))
+				: undefined;
+			const valueMap = collect(faults, () => compileValueMap(settings.valueMap));
 			if (faults.length > 0 || !checked) throw new ConnectorErrors(faults);
 			const where = { credentialType: credential.credentialType, organizationUrl: settings.organizationUrl, project: settings.project };
+			const fromServer = await serverHtmlFields(this.context, where);
 			return {
 				key,
 				...where,
 				beginState: nonEmpty(settings.beginState),
-				attributeMap: await this.withServerHtmlFields(checked, where, (html) => this.compile(settings.attributeMap, settings.workItemType, html)),
+				attributeMap: fromServer ? this.compile(settings.attributeMap, settings.workItemType, fromServer) : checked,
+				updateMap:
+					updateMap && checkedUpdate
+						? fromServer
+							? this.compile(updateMap, undefined, fromServer, 'UpdateAttributeMap')
+							: checkedUpdate
+						: undefined,
+				valueMap,
 				warnings: settings.warnings.map((warning) => `Connector Settings: ${warning}`),
 			};
 		});
@@ -187,7 +207,7 @@ export class ConfigResolver {
 			checkOrganization(credential, target.organizationUrl, undefined);
 			const faults: ConnectorError[] = [];
 			const attributeMap = collect(faults, () => this.compile(parseMapText(map)));
-			if (workItemType === '' && attributeMap && !attributeMapNamesType(map)) {
+			if (this.requireWorkItemType && workItemType === '' && attributeMap && !attributeMapNamesType(map)) {
 				faults.push(
 					new ConnectorError('workItemTypeMissing', 'No work item type is chosen.', { field: 'Work Item Type' }),
 				);
@@ -220,8 +240,14 @@ export class ConfigResolver {
 		return fromServer ? recompile(fromServer) : checked;
 	}
 
-	private compile(map: unknown, workItemType?: string, htmlFieldNames?: ReadonlySet<string> | null): CompiledAttributeMap {
+	private compile(
+		map: unknown,
+		workItemType?: string,
+		htmlFieldNames?: ReadonlySet<string> | null,
+		field?: string,
+	): CompiledAttributeMap {
 		return compileAttributeMap(map as Record<string, unknown>, {
+			field,
 			htmlFieldNames,
 			htmlFields: this.options.htmlFields,
 			missingVariables: this.options.missingVariable,

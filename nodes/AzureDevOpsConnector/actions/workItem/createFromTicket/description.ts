@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
+
+import { attachmentSizeOptions, ticketAttachmentOption } from '../../attachment/common';
 import { ticketReferenceOptions, projectLocator } from '../../common.descriptions';
+import { valueMapProperty } from '../valueMaps';
 
 
 const inParametersMode = { show: { configuration: ['parameters'] } };
@@ -171,6 +174,7 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
+	valueMapProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -178,6 +182,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			ticketAttachmentOption,
 			{
 				displayName: 'Bypass Rules',
 				name: 'bypassRules',
@@ -232,6 +237,7 @@ export const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether to add a Hyperlink relation from the work item to the ticket URL',
 			},
+			attachmentSizeOptions[0],
 			{
 				displayName: 'Missing Variables',
 				name: 'missingVariable',
@@ -269,6 +275,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether to create the work item without sending Azure DevOps e-mail notifications',
 			},
 			...ticketReferenceOptions,
+			attachmentSizeOptions[1],
 			{
 				displayName: 'Validate Only',
 				name: 'validateOnly',

@@ -59,6 +59,8 @@ export async function findExistingWorkItems(
 	ticketIds: readonly string[],
 	reference: ResolvedTicketReferenceOptions,
 	retryAttempts: number,
+	/** More fields to read with each hit (Update From Ticket compares them), so no second read is needed. */
+	extraFields: readonly string[] = [],
 ): Promise<Map<string, ExistingWorkItem>> {
 	const found = new Map<string, ExistingWorkItem>();
 	if (ticketIds.length === 0) return found;
@@ -79,6 +81,9 @@ export async function findExistingWorkItems(
 
 	const fields = [...SUMMARY_FIELDS];
 	if (reference.mode === 'field' && reference.field) fields.push(reference.field);
+	for (const field of extraFields) {
+		if (!fields.some((name) => name.toLowerCase() === field.toLowerCase())) fields.push(field);
+	}
 	const wanted = new Map(ticketIds.map((id) => [ticketKey(normaliseTicketId(id, reference.mode), reference), id]));
 	const ids = [...candidateIds].sort((a, b) => a - b);
 	const ambiguous = new Map<string, { ticketIds: string[]; workItemIds: number[] }>();

@@ -1,0 +1,59 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { ConnectorError } from '../../connector/errors';
+import { commentTextAsHtml } from '../../connector/htmlFields';
+import { comments } from '../../transport';
+import { projectLocator, workItemLocator } from '../common.descriptions';
+import { itemTarget, operationError } from '../target';
+import { requireWorkItemId } from '../workItem/operationHelpers';
+import { commentIdProperty, requireCommentId } from './common';
+
+const properties: INodeProperties[] = [
+	projectLocator,
+	workItemLocator,
+	commentIdProperty,
+	{
+		displayName: 'Comment',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: 'The new text of the comment, in the format chosen below; it replaces the old text',
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'HTML', value: 'html', description: 'The text is HTML, as the Discussion field shows it' },
+			{ name: 'Markdown', value: 'markdown', description: 'The text is Markdown' },
+			{
+				name: 'Plain Text',
+				value: 'text',
+				description: 'The text is shown as written: < and & are escaped, line breaks kept',
+			},
+		],
+		default: 'html',
+		description: 'How Azure DevOps reads the text of the comment',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['comment'], operation: ['update'] } }, properties);
+
+/** Replaces the text of one comment per input item; returns the comment with its new version. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const target = await itemTarget(this, itemIndex);
+	const id = requireWorkItemId(this, itemIndex);
+	const commentId = requireCommentId(this, itemIndex);
+	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	if (text.trim() === '') {
+		throw operationError(this, new ConnectorError('commentEmpty', 'Comment is empty.', { field: 'Comment' }), itemIndex);
+	}
+	const chosen = this.getNodeParameter('format', itemIndex, 'html');
+	const format = chosen === 'markdown' ? 'markdown' : 'html';
+	const body = chosen === 'text' ? commentTextAsHtml(text) : text;
+	const comment = await comments.update(this, target, id, commentId, body, { format }, { itemIndex });
+	return [{ json: comment, pairedItem: { item: itemIndex } }];
+}
