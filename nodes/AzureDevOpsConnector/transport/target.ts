@@ -115,3 +115,11 @@ export function workItemWebUrl(target: OrganizationTarget, project: string, id: 
 export function workItemApiUrl(target: OrganizationTarget, id: number): string {
 	return `${target.organizationUrl}/_apis/wit/workItems/${id}`;
 }
+
+/** The attachment id and file name an AttachedFile relation's URL names (…/_apis/wit/attachments/{id}?fileName=…). */
+export function attachmentOf(url: string): { id: string; fileName?: string } | undefined {
+	const match = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})(?:\?(.*))?$/i.exec(url);
+	if (!match) return undefined;
+	const fileName = new URLSearchParams(match[2] ?? '').get('fileName') ?? undefined;
+	return { id: match[1], fileName };
+}

@@ -6,7 +6,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
-import { attachments, type AttachmentReference, type Target } from '../../transport';
+import { attachmentOf, attachments, type AttachmentReference, type Target } from '../../transport';
 import { operationError } from '../target';
 
 const MB = 1024 * 1024;
@@ -80,14 +80,6 @@ export function attachedFileRelation(reference: AttachmentReference, comment?: s
 		path: '/relations/-',
 		value: { rel: 'AttachedFile', url: reference.url, ...(comment ? { attributes: { comment } } : {}) },
 	};
-}
-
-/** The attachment id and file name an AttachedFile relation's URL names (…/_apis/wit/attachments/{id}?fileName=…). */
-export function attachmentOf(url: string): { id: string; fileName?: string } | undefined {
-	const match = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})(?:\?(.*))?$/i.exec(url);
-	if (!match) return undefined;
-	const fileName = new URLSearchParams(match[2] ?? '').get('fileName') ?? undefined;
-	return { id: match[1], fileName };
 }
 
 /** The options Create From Ticket and Update From Ticket take for the ticket's files. */

@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { attachments, workItems } from '../../transport';
+import { attachmentOf, attachments, workItems } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget } from '../target';
 import { requireWorkItemId } from '../workItem/operationHelpers';
-import { attachmentOf } from './common';
 
 const properties: INodeProperties[] = [
 	projectLocator,
