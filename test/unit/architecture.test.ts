@@ -46,7 +46,7 @@ describe('the package\'s layout', () => {
 			.filter((file) => {
 				const text = withoutComments(fs.readFileSync(file, 'utf8'));
 				// connector/ reads the REST URLs that deliveries carry; it builds no request
-				const apiPath = /['`"][^'`"]*\/_apis\//.test(text) && !rel(file).includes('/connector/');
+				const apiPath = (/['`"][^'`"]*\/_apis\//.test(text) || /\\\/_apis\\\//.test(text)) && !rel(file).includes('/connector/');
 				// a version written out (the credential's declarative test takes its version from transport/)
 				const version = /api-version['"]?\s*[:=]\s*['"`\d]/.test(text);
 				return /httpRequestWithAuthentication|requestWithAuthentication/.test(text) || apiPath || version;

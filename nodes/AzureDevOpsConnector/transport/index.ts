@@ -14,7 +14,7 @@ export {
 	useTransportClock,
 } from './request';
 export type { AzureDevOpsCredentialType, RateLimitInfo, RequestContext, RetryPolicy, TransportClock } from './request';
-export { attachmentOf, credentialOrganizations, readCredentialType, resolveTarget, workItemApiUrl, workItemWebUrl } from './target';
+export { attachmentOf, credentialOrganizations, readCredentialType, resolveTarget, workItemApiUrl, workItemIdOfApiUrl, workItemWebUrl } from './target';
 export type { OrganizationTarget, Target, TargetContext } from './target';
 export { describeServer, negotiateVersion, parseLocations } from './versions';
 export type { ResourceLocation, Route, ServerVersions } from './versions';

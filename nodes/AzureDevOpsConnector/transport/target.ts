@@ -123,3 +123,10 @@ export function attachmentOf(url: string): { id: string; fileName?: string } | u
 	const fileName = new URLSearchParams(match[2] ?? '').get('fileName') ?? undefined;
 	return { id: match[1], fileName };
 }
+
+/** The work item id an API URL of a work item names (…/_apis/wit/workItems/{id}), as relations point to it. */
+export function workItemIdOfApiUrl(url: string): number | undefined {
+	const match = /\/_apis\/wit\/workitems\/(\d+)(?:[/?#]|$)/i.exec(url);
+	const id = match ? Number(match[1]) : Number.NaN;
+	return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}

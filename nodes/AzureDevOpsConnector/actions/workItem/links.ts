@@ -11,6 +11,7 @@ import {
 	relationTypes,
 	toNodeError,
 	workItemApiUrl,
+	workItemIdOfApiUrl,
 	workItems,
 	type RelationType,
 	type Target,
@@ -124,11 +125,9 @@ export function linkUrl(
 /** Whether two relations are the same link: same type, same other end (work item URLs compared by id). */
 export function sameLink(relation: Relation, rel: string, url: string): boolean {
 	if (relation.rel.toLowerCase() !== rel.toLowerCase()) return false;
-	const a = workItemIdFrom(relation.url);
-	const b = workItemIdFrom(url);
-	if (a !== undefined && b !== undefined && /\/_apis\/wit\/workitems\//i.test(relation.url) && /\/_apis\/wit\/workitems\//i.test(url)) {
-		return a === b;
-	}
+	const a = workItemIdOfApiUrl(relation.url);
+	const b = workItemIdOfApiUrl(url);
+	if (a !== undefined && b !== undefined) return a === b;
 	return relation.url.toLowerCase() === url.toLowerCase();
 }
 
