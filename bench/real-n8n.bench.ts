@@ -6,7 +6,8 @@
 //      per request and a rate limit that answers 429 with Retry-After;
 //   6. peak RSS of n8n's process group (main + task runner) during 1 and 3 versus the same n8n idle.
 // Nothing here asserts a time: only that the runs happened and that the counts are right.
-// Knobs (environment): BENCH_EVENTS_PER_ROUND / BENCH_EVENT_ROUNDS (item 1's size), BENCH_TRIGGER_TYPE_VERSION (see
+// Knobs (environment): BENCH_EVENTS_PER_ROUND / BENCH_EVENT_ROUNDS (item 1's size), BENCH_SIDES (item 1's sides, e.g.
+// "AC"; ratios only with A), BENCH_TRIGGER_TYPE_VERSION (see
 // below), BENCH_N8N_CPU_PROF=<dir> (every n8n process writes a .cpuprofile there when it stops), BENCH_KEEP_N8N=1 (keep
 // n8n's folder), and n8n's own N8N_EXPRESSION_ENGINE* variables, passed through and printed. Run one part alone with
 // jest's -t "1. events" or -t "3. creating".
@@ -19,6 +20,7 @@ import * as path from 'node:path';
 import type { Emulator } from '../test/emulator';
 import { n8n, startStack, type Stack } from '../test/e2e/support';
 import { BEGIN_STATE, seedSettings } from '../test/nodes/create-from-ticket.support';
+import { buildFloorPackage, FLOOR_PACKAGE } from './floor-package/build';
 import { count, median } from './measure';
 
 // ---------------------------------------------------------------------------------------------------- settings
@@ -385,8 +387,11 @@ const runs: CreationRun[] = [];
 
 beforeAll(async () => {
 	const profileDir = process.env.BENCH_N8N_CPU_PROF;
+	// the floors of item 1, loaded as a second community package
+	const floorDir = buildFloorPackage(path.join(n8n.ROOT, '.tmp', 'bench-floor', FLOOR_PACKAGE));
 	stack = await startStack({
 		major: 2,
+		packages: [floorDir],
 		env: {
 			// the same for both sides; debug logging (the e2e default) would cost more than either workflow
 			N8N_LOG_LEVEL: 'warn',
@@ -480,9 +485,47 @@ it('1. events/s: Azure DevOps Connector Trigger versus n8n\'s Webhook node', asy
 		],
 		connections: chain('Webhook', 'Done'),
 	});
+	// The floors (bench/floor-package, a second community package): the same kind of node as ours (community trigger,
+	// typeVersion 1.1, answering itself), doing nothing, and doing nothing but read its credential per delivery.
+	const floorCredential = await stack.rest('POST', '/credentials', {
+		name: 'Floor secret (bench)',
+		type: 'benchFloorSecretApi',
+		data: { user: HOOK_USER, password: HOOK_PASSWORD },
+	});
+	const floorHook = crypto.randomUUID();
+	const workflowC = await importAndActivate(stack, {
+		name: 'bench C: do-nothing community trigger',
+		nodes: [
+			node('Floor', `${FLOOR_PACKAGE}.benchFloorTrigger`, 1.1, [0, 0], {}, { webhookId: floorHook }),
+			node('Done', 'n8n-nodes-base.noOp', 1, [220, 0], {}),
+		],
+		connections: chain('Floor', 'Done'),
+	});
+	const floorCredentialHook = crypto.randomUUID();
+	const workflowD = await importAndActivate(stack, {
+		name: 'bench D: do-nothing community trigger reading a credential per delivery',
+		nodes: [
+			node('Floor with credential', `${FLOOR_PACKAGE}.benchFloorCredentialTrigger`, 1.1, [0, 0], {}, {
+				webhookId: floorCredentialHook,
+				credentials: { benchFloorSecretApi: { id: String(floorCredential.id), name: floorCredential.name } },
+			}),
+			node('Done', 'n8n-nodes-base.noOp', 1, [220, 0], {}),
+		],
+		connections: chain('Floor with credential', 'Done'),
+	});
+	const floorWindowHook = crypto.randomUUID();
+	const workflowE = await importAndActivate(stack, {
+		name: 'bench E: do-nothing community trigger saving a duplicate window of our size per delivery',
+		nodes: [
+			node('Floor with window', `${FLOOR_PACKAGE}.benchFloorStaticDataTrigger`, 1.1, [0, 0], {}, { webhookId: floorWindowHook }),
+			node('Done', 'n8n-nodes-base.noOp', 1, [220, 0], {}),
+		],
+		connections: chain('Floor with window', 'Done'),
+	});
 	const urlA = `${stack.webhookBase}/webhook/${triggerHook}/webhook`;
 	const urlB = `${stack.webhookBase}/webhook/${webhookPath}`;
-	const sides = [
+	const acceptedByFloor = (a: Answer) => a.status === 200 && /"accepted":\s*true/.test(a.text);
+	const allSides = [
 		{
 			name: 'A trigger',
 			url: urlA,
@@ -491,7 +534,25 @@ it('1. events/s: Azure DevOps Connector Trigger versus n8n\'s Webhook node', asy
 			recorded: 0,
 		},
 		{ name: 'B webhook', url: urlB, workflowId: workflowB, accepts: (a: Answer) => a.status === 200, recorded: 0 },
+		{ name: 'C floor', url: `${stack.webhookBase}/webhook/${floorHook}/webhook`, workflowId: workflowC, accepts: acceptedByFloor, recorded: 0 },
+		{
+			name: 'D floor+credential',
+			url: `${stack.webhookBase}/webhook/${floorCredentialHook}/webhook`,
+			workflowId: workflowD,
+			accepts: acceptedByFloor,
+			recorded: 0,
+		},
+		{
+			name: 'E floor+window',
+			url: `${stack.webhookBase}/webhook/${floorWindowHook}/webhook`,
+			workflowId: workflowE,
+			accepts: acceptedByFloor,
+			recorded: 0,
+		},
 	];
+	// BENCH_SIDES (e.g. "A" or "E"): only these sides, for a CPU profile of one of them; ratios need A.
+	const wanted = (process.env.BENCH_SIDES ?? 'ABCDE').toUpperCase();
+	const sides = allSides.filter((side) => wanted.includes(side.name[0]));
 	progress('item 1: workflows A and B active');
 	for (const side of sides) {
 		const [first] = eventBodies(1);
@@ -501,9 +562,9 @@ it('1. events/s: Azure DevOps Connector Trigger versus n8n\'s Webhook node', asy
 	}
 
 	memory.begin();
-	const acceptedRates: number[][] = [[], []];
-	const completedRates: number[][] = [[], []];
-	const cpuPerEvent: number[][] = [[], []];
+	const acceptedRates: number[][] = sides.map(() => []);
+	const completedRates: number[][] = sides.map(() => []);
+	const cpuPerEvent: number[][] = sides.map(() => []);
 	for (let round = -1; round < EVENT_ROUNDS; round++) {
 		const warmUp = round < 0;
 		for (let s = 0; s < sides.length; s++) {
@@ -529,23 +590,29 @@ it('1. events/s: Azure DevOps Connector Trigger versus n8n\'s Webhook node', asy
 		}
 	}
 	eventsPeak = memory.end();
-	const ratios = (rates: number[][]) => rates[0].map((ours, i) => ours / rates[1][i]);
+	// Per round, ours against side `against` (rounds alternate A, B, C, D, so each ratio pairs neighbouring rounds).
+	const ratios = (rates: number[][], against: number, invert = false) =>
+		rates[0].map((ours, i) => (invert ? rates[against][i] / ours : ours / rates[against][i]));
 	const rate = (values: number[]) => `${median(values).toFixed(1)}/s (rounds ${values.map((v) => v.toFixed(0)).join(', ')})`;
+	const ratioLine = (values: number[]) => `${median(values).toFixed(2)} (per round ${values.map((r) => r.toFixed(2)).join(', ')})`;
 	say('');
 	say(
-		`1. events/s, ${EVENT_ROUNDS} alternating rounds per side of ${EVENTS_PER_ROUND} workitem.updated deliveries, ${EVENT_CONCURRENCY} in flight, loopback, Basic auth on both:`,
+		`1. events/s, ${EVENT_ROUNDS} alternating rounds per side (${sides.map((side) => side.name[0]).join(' ')}) of ${EVENTS_PER_ROUND} workitem.updated deliveries, ${EVENT_CONCURRENCY} in flight, loopback, Basic auth on A, B and D:`,
 	);
-	say(`   accepted (HTTP answers)   ours ${rate(acceptedRates[0])}   webhook ${rate(acceptedRates[1])}`);
-	say(`                             ratio ours/webhook ${median(ratios(acceptedRates)).toFixed(2)} (per round ${ratios(acceptedRates).map((r) => r.toFixed(2)).join(', ')}) [goal >= 0.95]`);
-	say(`   completed (recorded)      ours ${rate(completedRates[0])}   webhook ${rate(completedRates[1])}`);
-	say(`                             ratio ours/webhook ${median(ratios(completedRates)).toFixed(2)} (per round ${ratios(completedRates).map((r) => r.toFixed(2)).join(', ')}) [goal >= 0.95]`);
-	say('   (completed: from the first request of a round to the latest stoppedAt n8n recorded for that round)');
-	const cpuRatios = cpuPerEvent[1].map((webhook, i) => webhook / cpuPerEvent[0][i]);
-	say(
-		`   n8n CPU per event (main + runner, user + system, until recorded) ours ${median(cpuPerEvent[0]).toFixed(0)} ms   webhook ${median(cpuPerEvent[1]).toFixed(0)} ms   ratio webhook/ours ${median(cpuRatios).toFixed(2)} (per round ${cpuRatios.map((r) => r.toFixed(2)).join(', ')})`,
-	);
+	say('   A = ours (Basic-auth secret from the Service Hook Secret credential, state map), B = n8n\'s Webhook node (Basic auth),');
+	say('   C = do-nothing community trigger, D = the same reading its credential per delivery, E = the same saving a duplicate window');
+	say('   of our size and bounds in static data per delivery (bench/floor-package); each -> NoOp');
+	sides.forEach((side, s) => say(`   ${side.name.padEnd(20)} accepted ${rate(acceptedRates[s])}   completed ${rate(completedRates[s])}   CPU/event ${median(cpuPerEvent[s]).toFixed(1)} ms`));
+	for (let against = 1; against < sides.length && sides[0].name.startsWith('A'); against++) {
+		const letter = sides[against].name[0];
+		const goal = letter === 'B' ? ' [goal >= 0.95 with defaults]' : letter === 'D' ? ' [goal >= 0.95 with lazy acquire]' : '';
+		say(`   ours / ${sides[against].name}: completed ${ratioLine(ratios(completedRates, against))}${goal}`);
+		say(`   ${' '.repeat(sides[against].name.length + 7)}accepted ${ratioLine(ratios(acceptedRates, against))}`);
+		say(`   ${' '.repeat(sides[against].name.length + 7)}CPU per event ours/theirs ${ratioLine(ratios(cpuPerEvent, against))}${letter === 'B' ? ' [goal <= 1.05 with defaults]' : ''}`);
+	}
+	say('   (completed: from the first request of a round to the latest stoppedAt n8n recorded for that round; CPU: n8n main + runner, user + system, until recorded)');
 
-	for (const id of [workflowA, workflowB]) await n8n.deactivateWorkflow(stack.rest, id);
+	for (const id of [workflowA, workflowB, workflowC, workflowD, workflowE]) await n8n.deactivateWorkflow(stack.rest, id);
 
 });
 

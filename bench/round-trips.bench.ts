@@ -51,8 +51,9 @@ const SCENARIOS: Scenario[] = [
 ];
 
 function kindOf(request: RequestRecord): 'create' | 'search' | 'read' | 'discovery' | 'other' {
-	// What the organization speaks (OPTIONS /_apis): at most once per organization and process.
-	if (request.method === 'OPTIONS') return 'discovery';
+	// What the organization speaks (OPTIONS /_apis) and which of the project's fields are HTML (GET _apis/wit/fields):
+	// each at most once per organization (and project) and process.
+	if (request.method === 'OPTIONS' || (request.method === 'GET' && /\/_apis\/wit\/fields$/i.test(request.path))) return 'discovery';
 	if (request.method === 'POST' && /\/_apis\/wit\/workitems\/\$/i.test(request.path)) return 'create';
 	if (request.method === 'POST' && /\/_apis\/wit\/wiql/i.test(request.path)) return 'search';
 	if (request.method === 'GET' && /\/_apis\/wit\/workitems/i.test(request.path)) return 'read';
@@ -84,7 +85,7 @@ afterAll(async () => {
 
 it('Create From Ticket: requests per ticket, 1 and 1,000 tickets, idempotency check on and off', async () => {
 	const lines: string[] = [];
-	// Version discovery requests over the whole process (one organization): the goal is at most 1.
+	// Discovery requests over the whole process (one organization, one project): the goal is at most 2 (versions, fields).
 	let discoveries = 0;
 	for (const scenario of SCENARIOS) {
 		emu.reset();
@@ -105,10 +106,10 @@ it('Create From Ticket: requests per ticket, 1 and 1,000 tickets, idempotency ch
 		const reads = scenario.readsExpected?.(scenario.tickets) ?? 0;
 		discoveries += by.discovery;
 		const goal = creates + scenario.searchesAllowed + reads + by.discovery;
-		const met = by.create === creates && by.search <= scenario.searchesAllowed && by.read <= reads && by.other === 0 && discoveries <= 1;
+		const met = by.create === creates && by.search <= scenario.searchesAllowed && by.read <= reads && by.other === 0 && discoveries <= 2;
 		lines.push(
 			`${scenario.label}: ${count(requests.length)} requests, ${(requests.length / scenario.tickets).toFixed(3)} per ticket ` +
-				`(creates ${count(by.create)}, searches ${by.search}, reads ${by.read}, version discovery ${by.discovery}, other ${by.other}); ` +
+				`(creates ${count(by.create)}, searches ${by.search}, reads ${by.read}, discovery ${by.discovery}, other ${by.other}); ` +
 				`baseline (goal) ${count(goal)} (creates ${count(creates)}, searches ≤ ${scenario.searchesAllowed}` +
 				`${reads > 0 ? `, reads ${reads}` : ''}); ratio ${(requests.length / goal).toFixed(3)}; ` +
 				`${met ? 'goal met' : 'goal NOT met'}`,
@@ -120,6 +121,6 @@ it('Create From Ticket: requests per ticket, 1 and 1,000 tickets, idempotency ch
 			`${count(ticketsPerSearch({ mode: 'field', field: 'Custom.TicketId' }))} with the reference in a field ` +
 			'(WIQL limit: 32,000 characters)',
 	);
-	lines.push(`version discovery: ${discoveries} request(s) for 1 organization over all ${SCENARIOS.length} runs (goal ≤ 1)`);
+	lines.push(`discovery (API versions, HTML field types): ${discoveries} request(s) for 1 organization and project over all ${SCENARIOS.length} runs (goal ≤ 2)`);
 	console.log(lines.join('\n'));
 });

@@ -16,7 +16,7 @@ export interface Runtime {
 export const RUNTIMES: Record<1 | 2, Runtime>;
 export function runtime(major: number): Runtime;
 export function ensureN8n(major: number, log?: (msg: string) => void): Runtime;
-export function linkPackage(userFolder: string): void;
+export function linkPackage(userFolder: string, dir?: string): void;
 export function freePort(): Promise<number>;
 
 export interface HttpResult {

@@ -71,19 +71,23 @@ function ensureN8n(major, log = console.log) {
 	return rt;
 }
 
-/** Makes this package visible to n8n as a community package installed from the Community Nodes panel. */
-function linkPackage(userFolder) {
+/**
+ * Makes this package (or the package in `dir`, e.g. a benchmark's own) visible to n8n as a community package
+ * installed from the Community Nodes panel.
+ */
+function linkPackage(userFolder, dir = ROOT) {
 	const modules = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
 	fs.mkdirSync(modules, { recursive: true });
-	const link = path.join(modules, PACKAGE_NAME);
+	const name = dir === ROOT ? PACKAGE_NAME : JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
+	const link = path.join(modules, name);
 	try {
 		const st = fs.lstatSync(link);
-		if (st.isSymbolicLink() && fs.realpathSync(link) === fs.realpathSync(ROOT)) return;
+		if (st.isSymbolicLink() && fs.realpathSync(link) === fs.realpathSync(dir)) return;
 		fs.rmSync(link, { recursive: true, force: true });
 	} catch {
 		// not there yet
 	}
-	fs.symlinkSync(ROOT, link, 'dir');
+	fs.symlinkSync(dir, link, 'dir');
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -43,6 +43,8 @@ export interface StackOptions {
 	/** n8n's queue mode: Redis, a main, a webhook processor and a worker. */
 	queue?: boolean;
 	env?: Record<string, string | number | undefined>;
+	/** Folders of further community packages to load beside this one (the benchmarks' floor triggers). */
+	packages?: string[];
 }
 
 function workFolder(name: string): string {
@@ -89,6 +91,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 	const dir = workFolder(`n8n${major}${options.queue ? '-queue' : ''}`);
 	const userFolder = path.join(dir, 'user');
 	n8n.linkPackage(userFolder);
+	for (const dir of options.packages ?? []) n8n.linkPackage(userFolder, dir);
 	const emu = await startEmulator({ allowLocalhostConsumers: true });
 	const processes: n8n.N8nHandle[] = [];
 	let redis: { port: number; child: ChildProcess } | undefined;

@@ -9,7 +9,9 @@ import {
 	applyPatch,
 	errors,
 	FIELD_NAMES,
+	FIELD_TYPES,
 	IDENTITY_FIELDS,
+	isReadOnlyField,
 	identityFromText,
 	identityText,
 	stableGuid,
@@ -62,6 +64,8 @@ export interface OrganizationSeed {
 	workItemTypes?: WorkItemTypeSeed[];
 	/** Extra field reference names (e.g. custom fields of an inherited process). */
 	fields?: string[];
+	/** Types of custom fields as `GET _apis/wit/fields` reports them (e.g. { 'Custom.Notes': 'html' }); default string. */
+	fieldTypes?: Record<string, string>;
 	/** People the organization knows besides its token owners ("Name <unique name>"): identity fields accept only these. */
 	members?: string[];
 }
@@ -117,6 +121,7 @@ interface OrgState {
 	projects: Project[];
 	types: WorkItemTypeSeed[];
 	customFields: Set<string>;
+	customFieldTypes: Record<string, string>;
 	/** Everyone the organization knows: token owners and seeded members. */
 	members: Identity[];
 	items: Map<number, WorkItemRecord>;
@@ -180,6 +185,8 @@ const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTe
 	{ id: '7c8d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'workItemTypes', routeTemplate: '{project}/_apis/{area}/{resource}/{type}', resourceVersion: 2, marker: 'Work Item Types_List' },
 	{ id: '7c9d7a76-4a09-43e8-b5df-bd792f4ac6aa', area: 'wit', resourceName: 'states', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/{resource}', resourceVersion: 1, marker: 'Work Item Type States_List' },
 	{ id: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', area: 'wit', resourceName: 'recyclebin', routeTemplate: '{project}/_apis/{area}/{resource}/{id}', resourceVersion: 2, marker: 'Recyclebin_Get' },
+	{ id: 'b51fd764-e5c2-4b9b-aaf7-3395cf4bdd94', area: 'wit', resourceName: 'fields', routeTemplate: '{project}/_apis/{area}/{resource}/{fieldNameOrRefName}', resourceVersion: 2, marker: 'Fields_List' },
+	{ id: 'bd293ce5-3d25-4192-8e67-e8092e879efb', area: 'wit', resourceName: 'workItemTypesField', routeTemplate: '{project}/_apis/{area}/workitemtypes/{type}/fields/{field}', resourceVersion: 3, marker: 'Work Item Types Field_List' },
 	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
 ];
 const RESOURCE_AREAS = [
@@ -522,7 +529,8 @@ export class Emulator {
 			}),
 			projects: (seed.projects ?? []).map(toProject),
 			types: seed.workItemTypes ?? AGILE_TYPES,
-			customFields: new Set(seed.fields ?? []),
+			customFields: new Set([...(seed.fields ?? []), ...Object.keys(seed.fieldTypes ?? {})]),
+			customFieldTypes: { ...(seed.fieldTypes ?? {}) },
 			members: [],
 			items: new Map(),
 			nextId: 1,
@@ -994,6 +1002,15 @@ export class Emulator {
 			}
 			case 'Work Item Types_Get':
 				return new Reply(200, this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)));
+			case 'Fields_List': {
+				// Every field of the process with the type the service reports (WorkItemField of the descriptions).
+				const value = [...Object.keys(FIELD_NAMES), ...org.customFields].map((ref) => this.fieldView(org, ref));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Work Item Types Field_List': {
+				const value = (this.typeView(org, orgUrl, ctx.project!, this.findType(org, params.type)).fields as unknown[]) ?? [];
+				return new Reply(200, { count: value.length, value });
+			}
 			case 'Work Item Type States_List': {
 				const value = this.findType(org, params.type).states.map(stateView);
 				return new Reply(200, { count: value.length, value });
@@ -1338,6 +1355,22 @@ export class Emulator {
 		const t = org.types.find((x) => x.name.toLowerCase() === name.toLowerCase());
 		if (!t) throw errors.typeNotFound(name);
 		return t;
+	}
+
+	private fieldView(org: OrgState, ref: string): Record<string, unknown> {
+		const type = org.customFieldTypes[ref] ?? FIELD_TYPES[ref] ?? 'string';
+		return {
+			name: FIELD_NAMES[ref] ?? ref,
+			referenceName: ref,
+			type,
+			usage: 'workItem',
+			readOnly: isReadOnlyField(ref),
+			canSortBy: type !== 'html' && type !== 'history',
+			isQueryable: true,
+			isIdentity: type === 'identity',
+			isPicklist: false,
+			isPicklistSuggested: false,
+		};
 	}
 
 	private typeView(org: OrgState, orgUrl: string, project: Project, t: WorkItemTypeSeed): Record<string, unknown> {

@@ -268,6 +268,48 @@ export const FIELD_NAMES: Record<string, string> = {
 	'Microsoft.VSTS.Scheduling.TargetDate': 'Target Date',
 };
 
+/**
+ * The type each field reports in `GET {project}/_apis/wit/fields` (WorkItemField.type, FieldType enum of the
+ * descriptions); a field not named here is `string`. HTML fields are the ones the process renders as rich text.
+ */
+export const FIELD_TYPES: Record<string, string> = {
+	'System.Id': 'integer',
+	'System.Rev': 'integer',
+	'System.AreaPath': 'treePath',
+	'System.IterationPath': 'treePath',
+	'System.Description': 'html',
+	'System.History': 'history',
+	'System.Tags': 'plainText',
+	'System.AssignedTo': 'identity',
+	'System.CreatedBy': 'identity',
+	'System.ChangedBy': 'identity',
+	'System.AuthorizedAs': 'identity',
+	'System.CreatedDate': 'dateTime',
+	'System.ChangedDate': 'dateTime',
+	'System.AuthorizedDate': 'dateTime',
+	'System.RevisedDate': 'dateTime',
+	'System.Watermark': 'integer',
+	'System.CommentCount': 'integer',
+	'System.Parent': 'integer',
+	'Microsoft.VSTS.Common.Priority': 'integer',
+	'Microsoft.VSTS.Common.StateChangeDate': 'dateTime',
+	'Microsoft.VSTS.Common.ActivatedDate': 'dateTime',
+	'Microsoft.VSTS.Common.ActivatedBy': 'identity',
+	'Microsoft.VSTS.Common.ResolvedDate': 'dateTime',
+	'Microsoft.VSTS.Common.ResolvedBy': 'identity',
+	'Microsoft.VSTS.Common.ClosedDate': 'dateTime',
+	'Microsoft.VSTS.Common.ClosedBy': 'identity',
+	'Microsoft.VSTS.Common.AcceptanceCriteria': 'html',
+	'Microsoft.VSTS.TCM.ReproSteps': 'html',
+	'Microsoft.VSTS.TCM.SystemInfo': 'html',
+	'Microsoft.VSTS.Scheduling.StoryPoints': 'double',
+	'Microsoft.VSTS.Scheduling.RemainingWork': 'double',
+	'Microsoft.VSTS.Scheduling.OriginalEstimate': 'double',
+	'Microsoft.VSTS.Scheduling.CompletedWork': 'double',
+	'Microsoft.VSTS.Scheduling.StartDate': 'dateTime',
+	'Microsoft.VSTS.Scheduling.TargetDate': 'dateTime',
+};
+
 export const IDENTITY_FIELDS = new Set([
 	'System.AssignedTo',
 	'System.CreatedBy',
@@ -294,6 +336,10 @@ const READ_ONLY = new Set([
 	'System.ChangedDate',
 	'System.ChangedBy',
 ]);
+/** Whether only the service writes this field (as `GET _apis/wit/fields` reports readOnly). */
+export function isReadOnlyField(ref: string): boolean {
+	return READ_ONLY.has(ref);
+}
 const BYPASS_WRITABLE = new Set(['System.CreatedDate', 'System.CreatedBy', 'System.ChangedDate', 'System.ChangedBy']);
 
 export const RELATION_TYPES = new Set([

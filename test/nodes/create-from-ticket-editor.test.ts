@@ -44,8 +44,8 @@ describe('a settings key that is ignored', () => {
 				location: 'outputPane',
 			},
 		]);
-		// With hints available, the items keep their one shape.
-		expect(run.items[0].json).not.toHaveProperty('warnings');
+		// With hints available, the items keep their one shape: no settings warning is repeated on them.
+		expect(run.items[0].json.warnings).toEqual([]);
 	});
 
 	it('shows nothing when the settings are clean', async () => {
@@ -99,7 +99,7 @@ describe('several faults in the Connector Settings at once', () => {
 		expect(lines(problems![1])).toEqual([
 			'[AZDC-1044] URL: "URL" and "Url" are both URL.',
 			'[AZDC-1004] ConnectorType: ConnectorType is "Jira"; this node handles "AzureDevOps" only.',
-			'[AZDC-1011] URL: "http://dev.azure.com/fabrikam/Service Desk" uses http.',
+			'[AZDC-1011] URL: "http://dev.azure.com/…" uses http.',
 			'[AZDC-1020] AccessToken: AccessToken (text) is not a whole number of 0 or more.',
 		]);
 		const fixes = lines(problems![2]);
@@ -148,6 +148,7 @@ describe('one shape for every output item', () => {
 		'title',
 		'url',
 		'validateOnly',
+		'warnings',
 		'webUrl',
 		'workItemType',
 	];

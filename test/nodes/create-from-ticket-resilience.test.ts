@@ -59,9 +59,10 @@ describe('Re-running the same tickets', () => {
 		const tickets = [ticket(1), ticket(2), ticket(3)];
 		const first = await createFromTicket(emu, { tickets });
 		expect(first.items.map((item) => item.json.created)).toEqual([true, true, true]);
-		// The organization's API versions, learnt once per process (OPTIONS /_apis), then 1 search for existing work
-		// items (it found none, so nothing to read back) and 3 creates.
-		expect(emu.requests().map((r) => r.method)).toEqual(['OPTIONS', 'POST', 'POST', 'POST', 'POST']);
+		// The organization's API versions (OPTIONS /_apis) and the project's HTML fields (GET _apis/wit/fields), both
+		// learnt once per process, then 1 search for existing work items (it found none, so nothing to read back) and
+		// 3 creates.
+		expect(emu.requests().map((r) => r.method)).toEqual(['OPTIONS', 'GET', 'POST', 'POST', 'POST', 'POST']);
 
 		const before = emu.requests().length;
 		const second = await createFromTicket(emu, { tickets });

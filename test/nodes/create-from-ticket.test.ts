@@ -59,12 +59,12 @@ describe('Create From Ticket with the seed\'s Connector Settings', () => {
 			expect.objectContaining({ rel: 'Hyperlink', url: 'https://servicedesk.example.com/tickets/1234' }),
 		]);
 
-		// The organization's API versions (learnt once per process), one search for existing work items, then exactly
-		// one create; all with the credential's first token.
+		// The organization's API versions and the project's HTML fields (both learnt once per process), one search for
+		// existing work items, then exactly one create; all with the credential's first token.
 		const creates = createRequests(emu);
 		expect(creates).toHaveLength(1);
 		expect(creates[0].headers['content-type']).toContain('application/json-patch+json');
-		expect(emu.requests().map((r) => `${r.method} ${r.token}`)).toEqual(['OPTIONS fabrikam#0', 'POST fabrikam#0', 'POST fabrikam#0']);
+		expect(emu.requests().map((r) => `${r.method} ${r.token}`)).toEqual(['OPTIONS fabrikam#0', 'GET fabrikam#0', 'POST fabrikam#0', 'POST fabrikam#0']);
 	});
 
 	it('reads an AttributeMap given as an object, and extra variables defined on the node', async () => {
@@ -194,6 +194,7 @@ describe('BeginState', () => {
 			skipped: true,
 			existing: false,
 			validateOnly: false,
+			warnings: [],
 			reason: expect.stringContaining(`"New" is not the BeginState "${BEGIN_STATE}"`),
 			ticket: { id: '1', url: 'https://servicedesk.example.com/tickets/1' },
 			created: false,

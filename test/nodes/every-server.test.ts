@@ -9,7 +9,7 @@ import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
 import { EMULATOR_PROFILES, startEmulator, type Emulator, type EmulatorProfile, type RequestRecord } from '../emulator';
-import { runNode, testCredential } from '../support/n8n';
+import { MANUAL_TRIGGER_TYPE, runNode, testCredential, TestWorkflow } from '../support/n8n';
 import { createFromTicket, seedSettings, ticket } from './create-from-ticket.support';
 import { basicAuth, emitted, HOOK_CANARY, HOOK_USER, TRIGGER, triggerRig } from './trigger.support';
 
@@ -147,6 +147,40 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 
 		const deleted = await run('delete', { workItem });
 		expect(deleted.items[0].json).toMatchObject({ id, deleted: true });
+		expectEveryAnswerInRange();
+	});
+
+	it('the editor\'s lists: projects, work items, types, states and fields', async () => {
+		const id = (emu.createWorkItem(profile.project, 'Task', { 'System.Title': 'Replace toner' }, { organization: profile.organization }) as { id: number }).id;
+		const wf = new TestWorkflow(
+			{
+				nodes: [
+					{ name: 'Start', type: MANUAL_TRIGGER_TYPE, parameters: {} },
+					{
+						name: 'Node',
+						type: NODE_TYPE,
+						parameters: { authentication: 'azureDevOpsApi', resource: 'workItem', operation: 'create', project: { __rl: true, mode: 'url', value: projectUrl() } },
+						credentials: { azureDevOpsApi: { id: 'azureDevOpsApi-1', name: 'azureDevOpsApi 1' } },
+					},
+				],
+				connections: {},
+			},
+			{
+				nodeTypes: { [NODE_TYPE]: new AzureDevOpsConnector() },
+				credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi()],
+				credentials: { azureDevOpsApi: { data: credentials().azureDevOpsApi } },
+			},
+		);
+		const projects = await wf.listSearch('Node', 'searchProjects');
+		expect(projects.results.map((p) => p.value)).toContain(projectUrl());
+		const items = await wf.listSearch('Node', 'searchWorkItems', 'toner');
+		expect(items.results.map((item) => item.value)).toEqual([String(id)]);
+		const types = await wf.loadOptions('Node', 'getWorkItemTypes');
+		expect(types.map((t) => t.value)).toEqual(expect.arrayContaining(['Bug', 'Task']));
+		const states = await wf.loadOptions('Node', 'getWorkItemStates', { workItemType: 'Task' });
+		expect(states.map((state) => state.value)).toEqual(expect.arrayContaining(['New', 'Active', 'Closed']));
+		const fields = await wf.loadOptions('Node', 'getFields', { workItemType: 'Task' });
+		expect(fields.map((field) => field.value)).toEqual(expect.arrayContaining(['System.Title', 'System.Description']));
 		expectEveryAnswerInRange();
 	});
 

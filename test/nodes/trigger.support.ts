@@ -55,6 +55,8 @@ export interface RigOptions {
 	staticData?: IDataObject;
 	/** Static data as n8n's webhook server handles it: a copy per delivery, saved back whole (see HarnessOptions). */
 	staticDataPerRequest?: boolean;
+	/** The origin of the webhook URLs n8n reports (WEBHOOK_URL); the loopback front door's by default. */
+	origin?: string;
 }
 
 /** The credentials a user would set up against the emulator (http on localhost allowed). */
@@ -121,7 +123,7 @@ export async function triggerRig(emu: Emulator | undefined, options: RigOptions 
 			credentials,
 			staticData: options.staticData,
 			staticDataPerRequest: options.staticDataPerRequest,
-			origin: door.url,
+			origin: options.origin ?? door.url,
 		},
 	);
 	holder.workflow = workflow;

@@ -3,6 +3,7 @@ import {
 	parseAzureDevOpsUrl,
 	projectOfProjectUrl,
 	sameOrganization,
+	urlCarriesUserInfo,
 } from '../../nodes/AzureDevOpsConnector/connector/azureDevOpsUrl';
 import { ConnectorError } from '../../nodes/AzureDevOpsConnector/connector/errors';
 
@@ -67,8 +68,8 @@ describe('an administrator pastes the URL of an Azure DevOps project', () => {
 		['ftp://dev.azure.com/fabrikam/Web', 'AZDC-1013'],
 		['https://dev.azure.com/', 'AZDC-1013'],
 		['https://dev.azure.com/_apis/projects', 'AZDC-1013'],
-		['https://user:secret@dev.azure.com/fabrikam/Web', 'AZDC-1013'],
-		['https://dev.azure.com@evil.example/fabrikam/Web', 'AZDC-1013'],
+		['https://user:secret@dev.azure.com/fabrikam/Web', 'AZDC-1090'],
+		['https://dev.azure.com@evil.example/fabrikam/Web', 'AZDC-1090'],
 		['https://dev.azure.com/fabrikam/We%ZZb', 'AZDC-1013'],
 		['https://dev.azure.com/fabrikam%2Fother/Web', 'AZDC-1013'],
 		['https://tfs.contoso.local/tfs/', 'AZDC-1013'],
@@ -169,5 +170,52 @@ describe('an Azure DevOps Server installed under another virtual directory than 
 		expect(projectOfProjectUrl('https://tfs.contoso.local/tfs/Main/Ops/_workitems/edit/4')).toBe('Ops');
 		expect(projectOfProjectUrl('https://dev.azure.com/fabrikam/Web')).toBe('Web');
 		expect(projectOfProjectUrl('https://dev.azure.com/fabrikam')).toBeUndefined();
+	});
+});
+
+describe('a URL with a user name or password is recognised whether or not it parses (issue 15)', () => {
+	it.each([
+		'https://user:pw@dev.azure.com/fabrikam',
+		'https://pw@dev.azure.com/fabrikam',
+		'user:pw@dev.azure.com/fabrikam',
+		'//user:pw@dev.azure.com/fabrikam',
+		'https:\\\\user:pw@dev.azure.com\\fabrikam',
+		'https://user:pw@dev azure com/fabrikam',
+		'https://user:pw@dev.azure.com:99999/fabrikam',
+		'https://user%3Apw%40dev.azure.com/fabrikam',
+		'https%253A%252F%252Fuser%253Apw%2540dev.azure.com',
+		'https://user:pw\n@dev.azure.com/fabrikam',
+	])('%j carries user info', (url) => {
+		expect(urlCarriesUserInfo(url)).toBe(true);
+	});
+
+	it.each([
+		'https://dev.azure.com/fabrikam/Web',
+		'dev.azure.com/fabrikam/Web',
+		'https://dev.azure.com/fabrikam/Web?assignedTo=me@example.com',
+		'https://dev.azure.com/fabrikam/Web#me@example.com',
+		'https://tfs.contoso.local:8080/tfs/DefaultCollection/Web',
+		'http://127.0.0.1:4100/fabrikam',
+	])('%j does not', (url) => {
+		expect(urlCarriesUserInfo(url)).toBe(false);
+	});
+
+	it('the error names the URL by scheme and host only, never its path, query or user info', () => {
+		const messages = [
+			'https://user:hunter2@dev.azure.com/fabrikam/Web',
+			'https://user:hunter2@dev.azure.com:99999/fabrikam',
+			'https://user:hunter2/dev.azure.com/fabrikam',
+			'https://dev.azure.com/fabrikam?pat=hunter2',
+			'http://dev.azure.com/fabrikam/hunter2',
+		].map((url) => {
+			try {
+				parseAzureDevOpsUrl(url, { requireProject: true });
+			} catch (error) {
+				return (error as ConnectorError).message;
+			}
+			return 'accepted';
+		});
+		expect(messages.filter((message) => message.includes('hunter2') || message === 'accepted')).toEqual([]);
+		expect(messages[3]).toContain('"https://dev.azure.com/…" names the organization but no project');
 	});
 });

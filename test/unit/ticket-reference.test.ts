@@ -4,7 +4,9 @@ import * as path from 'path';
 import { parseServiceHookDelivery } from '../../nodes/AzureDevOpsConnector/connector/delivery';
 import { ConnectorError } from '../../nodes/AzureDevOpsConnector/connector/errors';
 import {
+	planTicketReference,
 	readTicketReference,
+	ticketReferenceIds,
 	ticketReferencePatch,
 	ticketTag,
 	workItemBelongsToTicket,
@@ -240,5 +242,50 @@ describe('bad ticket ids, URLs and options get a coded error', () => {
 		{ name: 'a tag prefix with ";"', call: () => readTicketReference({}, { tagPrefix: 'T;' }), code: 'AZDC-1065' },
 	])('$name → $code', ({ call, code }) => {
 		expect(failure(call).code).toBe(code);
+	});
+});
+
+describe('one work item, one ticket (issue 15, class 1)', () => {
+	const rendered = (tags: string): JsonPatchOperation[] => [{ op: 'add', path: '/fields/System.Tags', value: tags }];
+
+	it('tags of the rendered text that name another ticket are left out, with a coded warning', () => {
+		const plan = planTicketReference({ id: '12' }, {}, rendered('VIP; Ticket:99; ticket: 100 ;Printer; TICKET:12'));
+		expect(plan.patch).toEqual([{ op: 'add', path: '/fields/System.Tags', value: 'VIP; Printer; TICKET:12' }]);
+		expect(plan.warnings).toHaveLength(1);
+		expect(plan.warnings[0]).toMatch(/^\[AZDC-1092\] System\.Tags: The rendered tags held 2 tags naming another ticket \("Ticket:99", "ticket: 100"\)/);
+		expect(ticketReferenceIds({ fields: { 'System.Tags': String(plan.patch[0].value) } })).toEqual(['12']);
+	});
+
+	it('the warning stays short whatever the text holds: ten tags, clipped, then how many more', () => {
+		const many = Array.from({ length: 5_000 }, (_, i) => `Ticket:${i}${'x'.repeat(100)}`).join(';');
+		const plan = planTicketReference({ id: 'own' }, {}, rendered(many));
+		expect(plan.patch[0].value).toBe('Ticket:own');
+		expect(plan.warnings[0]).toContain('and 4990 more');
+		expect(plan.warnings[0].length).toBeLessThan(1_500);
+	});
+
+	it('a custom prefix is what counts; field mode leaves tags alone', () => {
+		expect(planTicketReference({ id: '1' }, { tagPrefix: 'SD#' }, rendered('Ticket:2; sd#3')).patch[0].value).toBe('Ticket:2; SD#1');
+		const field = planTicketReference({ id: '1' }, { mode: 'field', field: 'Custom.TicketId' }, rendered('Ticket:2'));
+		expect(field.warnings).toEqual([]);
+		expect(field.patch[0].value).toBe('Ticket:2');
+	});
+
+	it('readers never pick one of several different references', () => {
+		const read = (tags: string, relations?: WorkItemRelation[]) => readTicketReference({ fields: { 'System.Tags': tags }, relations });
+		expect(read('Ticket:1; Ticket:2')).toMatchObject({ id: null, url: null, source: null, ambiguous: { ids: ['1', '2'], count: 2, code: 'AZDC-1091' } });
+		expect(read('Ticket:1; ticket: 1')).toMatchObject({ id: '1', source: 'tag' });
+		expect(read('Ticket:1; ticket: 1').ambiguous).toBeUndefined();
+		const link = (id: string): WorkItemRelation => ({ rel: 'Hyperlink', url: `https://sd.example.com/${id}`, attributes: { comment: `Service desk ticket ${id}` } });
+		expect(read('', [link('1'), link('2')]).ambiguous?.message).toMatch(/^\[AZDC-1091\] .*in its hyperlinks \("1", "2"\)/);
+		// The tag decides; a hyperlink naming another ticket gives that one neither id nor URL.
+		expect(read('Ticket:1', [link('2')])).toMatchObject({ id: '1', url: null, source: 'tag' });
+		expect(workItemBelongsToTicket({ fields: { 'System.Tags': 'Ticket:1; Ticket:2' } }, '1')).toBe(false);
+		expect(workItemBelongsToTicket({ fields: { 'System.Tags': 'Ticket:1' } }, '1')).toBe(true);
+		const many = Array.from({ length: 1_000 }, (_, i) => `Ticket:${i}`).join(';');
+		const ambiguous = read(many).ambiguous!;
+		expect(ambiguous.ids).toHaveLength(10);
+		expect(ambiguous.count).toBe(1_000);
+		expect(ambiguous.message).toContain('and 990 more');
 	});
 });

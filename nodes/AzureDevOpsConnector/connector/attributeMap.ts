@@ -8,7 +8,8 @@
  * into a field without a decision (missing, null, an object, a Date) sends the whole render to the general path,
  * which applies the missing-variable mode and collects every fault.
  */
-import { ConnectorError, ConnectorErrors } from './errors';
+import { addFault, ConnectorError, ConnectorErrors } from './errors';
+import { escapeHtml, resolveHtmlFieldNames } from './htmlFields';
 import type { FieldValue, JsonPatchOperation } from './types';
 
 /** What a placeholder whose variable has no value turns into: a coded error, empty text, or the placeholder itself. */
@@ -17,17 +18,17 @@ export type MissingVariableMode = 'error' | 'empty' | 'keep';
 /** The field that chooses the work item type; it is never sent as a field. */
 export const WORK_ITEM_TYPE_FIELD = 'System.WorkItemType';
 
-/** Fields Azure DevOps shows as HTML; substituted values are escaped in them so ticket text cannot inject markup. */
-export const DEFAULT_HTML_FIELDS: readonly string[] = [
-	'System.Description',
-	'Microsoft.VSTS.TCM.ReproSteps',
-	'Microsoft.VSTS.Common.AcceptanceCriteria',
-];
+export { DEFAULT_HTML_FIELDS, escapeHtml } from './htmlFields';
 
 export interface AttributeMapOptions {
 	/** Work item type (may hold placeholders) used when the map has no System.WorkItemType. */
 	workItemType?: string;
-	/** More HTML fields besides DEFAULT_HTML_FIELDS, by reference name (any case). */
+	/**
+	 * The HTML fields as the server reports them (htmlFieldsFrom's answer: fields of type html or history). When absent
+	 * or null the types are unknown and FALLBACK_HTML_FIELDS decides.
+	 */
+	htmlFieldNames?: ReadonlySet<string> | null;
+	/** More HTML fields besides those, by reference name (any case): the node's "HTML Fields" option. */
 	htmlFields?: readonly string[];
 	/** Default 'error'. */
 	missingVariables?: MissingVariableMode;
@@ -156,8 +157,8 @@ export function renderAttributeMap(
 
 /** Lists the variable names used in one template text; throws ConnectorError 2002 on a malformed placeholder. */
 export function listTemplateVariables(text: string, field = 'AttributeMap'): string[] {
-	const parsed = parseTemplate(text, field);
-	if (parsed instanceof ConnectorError) throw parsed;
+	const parsed = parseTemplate(text);
+	if ('problem' in parsed) throw new ConnectorError('templatePlaceholderMalformed', parsed.problem, { field });
 	return parsed.placeholders.map((placeholder) => placeholder.name);
 }
 
@@ -168,17 +169,13 @@ function compileCollecting(
 	const setting = options.field ?? 'AttributeMap';
 	const faults: ConnectorError[] = [];
 	if (map === null || typeof map !== 'object' || Array.isArray(map)) {
-		faults.push(
+		addFault(faults, 'attributeMapNotObject', () =>
 			new ConnectorError('attributeMapNotObject', `The AttributeMap is ${describeType(map)}.`, { field: setting }),
 		);
 		return { compiled: undefined, faults };
 	}
 
-	const htmlFields = new Set<string>();
-	for (const name of DEFAULT_HTML_FIELDS) htmlFields.add(name.toLowerCase());
-	for (const name of options.htmlFields ?? []) {
-		if (typeof name === 'string' && name.trim() !== '') htmlFields.add(name.trim().toLowerCase());
-	}
+	const htmlFields = resolveHtmlFieldNames(options.htmlFieldNames, options.htmlFields ?? []);
 
 	const fields: CompiledField[] = [];
 	const seen = new Map<string, string>();
@@ -187,14 +184,14 @@ function compileCollecting(
 
 	for (const rawKey of Object.keys(map)) {
 		const name = rawKey.trim();
-		const label = `${setting}[${name}]`;
+		const label = `${setting}[${clip(name)}]`;
 		const value = map[rawKey];
 		const folded = name.toLowerCase();
 
 		const earlier = seen.get(folded);
 		if (earlier !== undefined) {
-			faults.push(
-				new ConnectorError('attributeMapDuplicateKey', `"${earlier}" and "${name}" name the same field.`, {
+			addFault(faults, 'attributeMapDuplicateKey', () =>
+				new ConnectorError('attributeMapDuplicateKey', `"${clip(earlier)}" and "${clip(name)}" name the same field.`, {
 					field: setting,
 				}),
 			);
@@ -207,7 +204,7 @@ function compileCollecting(
 			if (typeof value === 'string' && value.trim() === '') continue;
 			typeFromMap = true;
 			if (typeof value !== 'string') {
-				faults.push(
+				addFault(faults, 'attributeMapValueInvalid', () =>
 					new ConnectorError(
 						'attributeMapValueInvalid',
 						`The work item type must be text such as "Task", not ${describeType(value)}.`,
@@ -221,12 +218,14 @@ function compileCollecting(
 		}
 
 		if (!isFieldReferenceName(name)) {
-			const hint = DISPLAY_NAME_HINTS[folded.replace(/[\s_.-]+/g, '')];
+			// Own keys only: a key such as "constructor" must not find Object's members.
+			const hintKey = folded.replace(/[\s_.-]+/g, '');
+			const hint = hasOwn.call(DISPLAY_NAME_HINTS, hintKey) ? DISPLAY_NAME_HINTS[hintKey] : undefined;
 			const problem =
 				name === ''
 					? 'A key is empty.'
-					: `"${name}" is not a field reference name.${hint ? ` Did you mean "${hint}"?` : ''}`;
-			faults.push(new ConnectorError('attributeMapFieldNameInvalid', problem, { field: setting }));
+					: `"${clip(name)}" is not a field reference name.${hint ? ` Did you mean "${hint}"?` : ''}`;
+			addFault(faults, 'attributeMapFieldNameInvalid', () => new ConnectorError('attributeMapFieldNameInvalid', problem, { field: setting }));
 			continue;
 		}
 
@@ -244,7 +243,7 @@ function compileCollecting(
 				fields.push({ name, label, path: `/fields/${name}`, html, constant: undefined, template });
 			}
 		} else {
-			faults.push(
+			addFault(faults, 'attributeMapValueInvalid', () =>
 				new ConnectorError(
 					'attributeMapValueInvalid',
 					`The value is ${describeType(value)}; a field takes text, a number or true/false.`,
@@ -267,9 +266,11 @@ function constantField(name: string, label: string, value: FieldValue): Compiled
 }
 
 function collectTemplate(text: string, field: string, faults: ConnectorError[]): ParsedTemplate | undefined {
-	const parsed = parseTemplate(text, field);
-	if (parsed instanceof ConnectorError) {
-		faults.push(parsed);
+	const parsed = parseTemplate(text);
+	if ('problem' in parsed) {
+		addFault(faults, 'templatePlaceholderMalformed', () =>
+			new ConnectorError('templatePlaceholderMalformed', parsed.problem, { field }),
+		);
 		return undefined;
 	}
 	return parsed;
@@ -278,8 +279,13 @@ function collectTemplate(text: string, field: string, faults: ConnectorError[]):
 const OPEN = '[$';
 const CLOSE = '$]';
 
-/** Splits a template into static text and placeholders, or gives fault 2002 for the first malformed placeholder. */
-function parseTemplate(text: string, field: string): ParsedTemplate | ConnectorError {
+/** What is wrong with a template (fault 2002); made into a ConnectorError only when it will be reported. */
+interface TemplateFault {
+	readonly problem: string;
+}
+
+/** Splits a template into static text and placeholders, or describes its first malformed placeholder (fault 2002). */
+function parseTemplate(text: string): ParsedTemplate | TemplateFault {
 	const statics: string[] = [];
 	const placeholders: Placeholder[] = [];
 	let from = 0;
@@ -289,24 +295,22 @@ function parseTemplate(text: string, field: string): ParsedTemplate | ConnectorE
 		const close = text.indexOf(CLOSE, open + OPEN.length);
 		const at = open + 1;
 		if (close === -1) {
-			return malformed(field, `The placeholder at character ${at} (${excerpt(text, open)}) is not closed with "$]".`);
+			return malformed(`The placeholder at character ${at} (${excerpt(text, open)}) is not closed with "$]".`);
 		}
 		const source = text.slice(open, close + CLOSE.length);
 		const inner = text.slice(open + OPEN.length, close);
 		if (inner.includes(OPEN)) {
 			return malformed(
-				field,
 				`The placeholder at character ${at} (${excerpt(text, open)}) is not closed before the next "[$".`,
 			);
 		}
 		const name = inner.trim();
 		if (name === '') {
-			return malformed(field, `The placeholder at character ${at} ("${source}") has no variable name.`);
+			return malformed(`The placeholder at character ${at} ("${clip(source)}") has no variable name.`);
 		}
 		if (/[[\]$\r\n]/.test(name)) {
 			return malformed(
-				field,
-				`The placeholder at character ${at} ("${source}") has "[", "]", "$" or a line break in its name; ` +
+				`The placeholder at character ${at} ("${clip(source)}") has "[", "]", "$" or a line break in its name; ` +
 					'write list positions as dots, e.g. [$items.0.name$].',
 			);
 		}
@@ -331,8 +335,8 @@ function asPropertyKey(name: string): string {
 	return Object.keys(probe)[0] ?? name;
 }
 
-function malformed(field: string, problem: string): ConnectorError {
-	return new ConnectorError('templatePlaceholderMalformed', problem, { field });
+function malformed(problem: string): TemplateFault {
+	return { problem };
 }
 
 function excerpt(text: string, at: number): string {
@@ -462,12 +466,12 @@ class AttributeMapTemplate implements CompiledAttributeMap {
 				if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
 				break;
 		}
-		addFault(
+		addScopeFault(
 			scope,
 			new ConnectorError(
 				'templateValueNotRenderable',
-				`The variable "${placeholder.name}" holds ${describeType(value)}, which cannot be put into text.`,
-				{ field: label, details: { variable: placeholder.name } },
+				`The variable "${clip(placeholder.name)}" holds ${describeType(value)}, which cannot be put into text.`,
+				{ field: label, details: { variable: clip(placeholder.name) } },
 			),
 		);
 		return '';
@@ -476,12 +480,12 @@ class AttributeMapTemplate implements CompiledAttributeMap {
 	private whenMissing(placeholder: Placeholder, label: string, scope: Scope): string {
 		if (this.missing === 'empty') return '';
 		if (this.missing === 'keep') return placeholder.source;
-		addFault(
+		addScopeFault(
 			scope,
 			new ConnectorError(
 				'templateVariableUnknown',
-				`The variable "${placeholder.name}" has no value in the ticket or the node's variables.`,
-				{ field: label, details: { variable: placeholder.name } },
+				`The variable "${clip(placeholder.name)}" has no value in the ticket or the node's variables.`,
+				{ field: label, details: { variable: clip(placeholder.name) } },
 			),
 		);
 		return '';
@@ -494,7 +498,7 @@ interface Scope {
 	faults: ConnectorError[] | undefined;
 }
 
-function addFault(scope: Scope, fault: ConnectorError): void {
+function addScopeFault(scope: Scope, fault: ConnectorError): void {
 	if (scope.faults) scope.faults.push(fault);
 	else scope.faults = [fault];
 }
@@ -620,51 +624,9 @@ function walk(root: unknown, path: readonly string[]): unknown {
 	return current === undefined || current === null ? MISSING : current;
 }
 
-// One native scan finds the rare value that needs escaping; measured 2-3x faster than a charCodeAt loop in Node 20.
-const NEEDS_ESCAPING = /[&<>"'\r\n]/;
-
-/** Escapes text for an HTML field and turns line breaks into <br>; returns the same string when nothing needs it. */
-export function escapeHtml(text: string): string {
-	if (!NEEDS_ESCAPING.test(text)) return text;
-	let out = '';
-	let last = 0;
-	for (let i = 0; i < text.length; i++) {
-		let replacement: string;
-		switch (text.charCodeAt(i)) {
-			case 38:
-				replacement = '&amp;';
-				break;
-			case 60:
-				replacement = '&lt;';
-				break;
-			case 62:
-				replacement = '&gt;';
-				break;
-			case 34:
-				replacement = '&quot;';
-				break;
-			case 39:
-				replacement = '&#39;';
-				break;
-			case 13:
-				replacement = '<br>';
-				if (text.charCodeAt(i + 1) === 10) {
-					out += text.slice(last, i) + replacement;
-					i++;
-					last = i + 1;
-					continue;
-				}
-				break;
-			case 10:
-				replacement = '<br>';
-				break;
-			default:
-				continue;
-		}
-		out += text.slice(last, i) + replacement;
-		last = i + 1;
-	}
-	return last === 0 ? text : out + text.slice(last);
+/** A name or text quoted in a message, cut so that a hostile map cannot make a message long. */
+function clip(text: string, length = 80): string {
+	return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
 function describeType(value: unknown): string {

@@ -40,6 +40,8 @@ export interface ParseUrlOptions {
 const SERVICES_HOST = 'dev.azure.com';
 const LEGACY_HOST_SUFFIX = '.visualstudio.com';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+/** Longer texts are not Azure DevOps URLs: refused before any parsing, so a pasted page costs nothing. */
+export const MAX_URL_LENGTH = 4096;
 
 /** Parses a project, organization or collection URL into its canonical organization URL and project. */
 export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {}): AzureDevOpsLocation {
@@ -50,26 +52,28 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 	if (typeof raw !== 'string') {
 		throw new ConnectorError('urlUnparseable', `The URL must be text, not ${describeType(raw)}.`, { field });
 	}
-	const text = raw.trim();
-	const url = toUrl(text, field);
-
-	if (url.username !== '' || url.password !== '') {
-		throw new ConnectorError(
-			'urlUnparseable',
-			'The URL contains a user name or password before the host; the token is sent separately, never in the URL.',
-			{ field, fix: 'Remove the "name@" or "name:password@" part from the URL.' },
-		);
+	if (raw.length > MAX_URL_LENGTH * 2 || raw.trim().length > MAX_URL_LENGTH) {
+		throw new ConnectorError('urlUnparseable', `The URL is ${raw.length} characters long; a URL is at most ${MAX_URL_LENGTH}.`, {
+			field,
+		});
 	}
+	const text = raw.trim();
+	// Checked on the text before any parsing, so that a URL that does not parse is refused for its credentials too.
+	if (urlCarriesUserInfo(text)) throw credentialsInUrl(field);
+	const url = toUrl(text, field);
+	if (url.username !== '' || url.password !== '') throw credentialsInUrl(field);
+	// From here on a message names the URL by its scheme and host only: its path, query or fragment may hold a secret.
+	const shown = `"${url.protocol}//${url.host}${url.pathname.length > 1 || url.search || url.hash ? '/…' : ''}"`;
 	const host = normaliseHost(url.hostname);
 	if (url.protocol === 'http:') {
 		if (!(options.allowHttp && LOOPBACK_HOSTS.has(host))) {
-			throw new ConnectorError('urlNotHttps', `"${text}" uses http.`, { field });
+			throw new ConnectorError('urlNotHttps', `${shown} uses http.`, { field });
 		}
 	} else if (url.protocol !== 'https:') {
-		throw new ConnectorError('urlUnparseable', `"${text}" is not an http(s) URL.`, { field });
+		throw new ConnectorError('urlUnparseable', `${shown} is not an http(s) URL.`, { field });
 	}
 
-	const segments = decodeSegments(url.pathname, field, text);
+	const segments = decodeSegments(url.pathname, field, shown);
 	const port = url.port ? `:${url.port}` : '';
 
 	let hosting: Hosting;
@@ -82,7 +86,7 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		organization = segments[0];
 		rest = segments.slice(1);
 		if (!organization || organization.startsWith('_')) {
-			throw new ConnectorError('urlUnparseable', `"${text}" names no organization.`, {
+			throw new ConnectorError('urlUnparseable', `${shown} names no organization.`, {
 				field,
 				fix: 'Use https://dev.azure.com/{organization}/{project}.',
 			});
@@ -108,7 +112,7 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 		organization = segments[length - 1];
 		rest = segments.slice(length);
 		if (!organization || organization.startsWith('_') || (hasTfs && length === 1)) {
-			throw new ConnectorError('urlUnparseable', `"${text}" names no collection.`, {
+			throw new ConnectorError('urlUnparseable', `${shown} names no collection.`, {
 				field,
 				fix: 'Use https://{server}/tfs/{collection}/{project} (Azure DevOps Server) or https://dev.azure.com/{organization}/{project}.',
 			});
@@ -119,7 +123,7 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 	const projectSegment = rest[0];
 	const project = projectSegment && !projectSegment.startsWith('_') ? projectSegment : undefined;
 	if (options.requireProject && !project) {
-		throw new ConnectorError('urlNoProject', `"${text}" names the organization but no project.`, { field });
+		throw new ConnectorError('urlNoProject', `${shown} names the organization but no project.`, { field });
 	}
 	return project === undefined
 		? { organizationUrl, organization, hosting }
@@ -134,9 +138,39 @@ export function parseAzureDevOpsUrl(raw: unknown, options: ParseUrlOptions = {})
 export function projectOfProjectUrl(raw: string, options: Pick<ParseUrlOptions, 'allowHttp'> = {}): string | undefined {
 	const location = parseAzureDevOpsUrl(raw, { allowHttp: options.allowHttp });
 	if (location.project === undefined) return undefined;
-	const segments = decodeSegments(toUrl(raw.trim(), 'URL').pathname, 'URL', raw);
+	const segments = decodeSegments(toUrl(raw.trim(), 'URL').pathname, 'URL', 'the project URL');
 	const end = segments.findIndex((segment) => segment.startsWith('_'));
 	return (end === -1 ? segments : segments.slice(0, end)).at(-1);
+}
+
+/**
+ * True when a URL, whether or not it parses, carries user info ("name@" or "name:password@") before its host: looked
+ * for after dropping what URL parsers drop (tabs and line breaks), after up to three rounds of percent-decoding, with
+ * any mix of slashes and backslashes after the scheme, and without a scheme at all. Linear in the text.
+ */
+export function urlCarriesUserInfo(raw: string): boolean {
+	let text = raw.replace(/[\t\n\r]/g, '');
+	for (let round = 0; ; round++) {
+		if (authorityOf(text).includes('@')) return true;
+		if (round === 3 || !/%[0-9A-Fa-f]{2}/.test(text)) return false;
+		text = text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+	}
+}
+
+/** The part of a URL-like text between the scheme's slashes (any number, either kind) and the path, query or fragment. */
+function authorityOf(text: string): string {
+	const start = /^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?[\\/]*/.exec(text)?.[0].length ?? 0;
+	const rest = text.slice(start);
+	const end = rest.search(/[\\/?#]/);
+	return end === -1 ? rest : rest.slice(0, end);
+}
+
+function credentialsInUrl(field: string): ConnectorError {
+	return new ConnectorError(
+		'urlCredentials',
+		'The URL contains a user name or password before the host; it is not repeated here, and nothing was sent.',
+		{ field },
+	);
 }
 
 /** The canonical, case-insensitive identity of an organization URL, for comparing and keying tokens. */
@@ -221,7 +255,13 @@ function toUrl(text: string, field: string): URL {
 	// Users paste "dev.azure.com/org/project" without the scheme; https is the only scheme Azure DevOps serves.
 	const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
 	const url = tryParseUrl(withScheme);
-	if (!url) throw new ConnectorError('urlUnparseable', `"${text}" is not a valid URL.`, { field });
+	// Not quoted: a text that does not parse cannot be told apart from one that carries a secret somewhere.
+	if (!url) {
+		const hint = /\s/.test(text) ? ' (it contains a space)' : '';
+		throw new ConnectorError('urlUnparseable', `The URL (${text.length} characters) is not a valid URL${hint}.`, {
+			field,
+		});
+	}
 	return url;
 }
 
@@ -233,10 +273,10 @@ function tryParseUrl(text: string): URL | undefined {
 	}
 }
 
-function decodeSegments(pathname: string, field: string, text: string): string[] {
+function decodeSegments(pathname: string, field: string, shown: string): string[] {
 	const segments = trySplitDecoded(pathname);
 	if (!segments) {
-		throw new ConnectorError('urlUnparseable', `"${text}" has a path that cannot be decoded.`, { field });
+		throw new ConnectorError('urlUnparseable', `${shown} has a path that cannot be decoded.`, { field });
 	}
 	return segments.map((segment) => segment.trim());
 }

@@ -131,6 +131,23 @@ export const ERROR_CATALOGUE = {
 		fix: 'Correct the AttributeMap at the line and column given (counted inside the AttributeMap text), or give AttributeMap as an object instead of a string.',
 	},
 
+	// 1090-1099: issue 15 (security hardening)
+	urlCredentials: {
+		code: 'AZDC-1090',
+		title: 'The URL contains a user name or password',
+		fix: 'Remove the "name:password@" part before the host: the token belongs in the credential, never in a URL. If a real password was in it, treat it as exposed and change it.',
+	},
+	ticketReferenceAmbiguous: {
+		code: 'AZDC-1091',
+		title: 'The work item carries references to several different tickets',
+		fix: 'Remove from the work item the tags (or "Service desk ticket" hyperlinks) that name the wrong ticket, keeping the one of the ticket it was created from; while several differ, none is taken.',
+	},
+	ticketTagFromTicketText: {
+		code: 'AZDC-1092',
+		title: 'A rendered tag named another ticket and was left out (warning)',
+		fix: 'Only the connector writes the ticket tag. Keep ticket text that can start with the tag prefix (e.g. "Ticket:") out of System.Tags in the AttributeMap, or choose a tag prefix that no such text starts with.',
+	},
+
 	// 1060-1069: ticket reference and state map
 	ticketIdEmpty: {
 		code: 'AZDC-1060',
@@ -243,7 +260,8 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3101',
 		title: 'The trigger has no secret to check the delivery against',
 		fix: 'Activate the workflow with "Register Subscription Automatically" on, so the trigger generates the secret and puts it on the subscription; or choose a Service Hook Secret credential.',
-		httpStatus: 401,
+		// Since issue 15 (class 5) a delivery is never told why it did not authenticate: it gets AZDC-3010.
+		retired: true,
 	},
 	webhookConfigurationInvalid: {
 		code: 'AZDC-3102',
@@ -260,7 +278,6 @@ export const ERROR_CATALOGUE = {
 		code: 'AZDC-3104',
 		title: 'The Service Hook Secret credential is incomplete',
 		fix: 'Fill in the user name and a password of at least 12 characters (Basic auth), or a header name (letters, digits, "-") and a value of at least 12 characters (Header).',
-		httpStatus: 401,
 	},
 
 	// 4xxx: credentials and transport
@@ -475,7 +492,7 @@ export const ERROR_CATALOGUE = {
 	subscriptionUrlNotPublic: {
 		code: 'AZDC-6002',
 		title: 'Azure DevOps cannot deliver to this webhook URL (localhost or a private address)',
-		fix: 'Set n8n\'s WEBHOOK_URL to a public https address that Azure DevOps can reach (reverse proxy or tunnel); for Azure DevOps Server inside your network, create the subscription by hand.',
+		fix: 'Set n8n\'s N8N_WEBHOOK_URL (WEBHOOK_URL in n8n 1.x) to a public https address that Azure DevOps can reach (reverse proxy or tunnel); for Azure DevOps Server inside your network, create the subscription by hand.',
 	},
 	subscriptionProjectNotFound: {
 		code: 'AZDC-6003',
@@ -487,10 +504,15 @@ export const ERROR_CATALOGUE = {
 		title: 'A generated secret needs "Register Subscription Automatically"',
 		fix: 'Turn on "Register Subscription Automatically", or choose "Service Hook Secret Credential" and put the same secret on the subscription you create by hand.',
 	},
+	secretOverPlainHttp: {
+		code: 'AZDC-6080',
+		title: 'The trigger would register its secret on a plain-http webhook URL',
+		fix: 'Give n8n an https webhook URL (N8N_WEBHOOK_URL=https://…, WEBHOOK_URL in n8n 1.x, e.g. behind a reverse proxy); for local testing use a loopback URL (localhost, 127.0.0.1); or, if you accept that Azure DevOps sends the secret in clear text with every delivery, turn on Options → Allow Secret Over Plain HTTP.',
+	},
 	webhookUrlUnavailable: {
 		code: 'AZDC-6005',
 		title: 'n8n gave the trigger no webhook URL to subscribe',
-		fix: 'Save the workflow and activate it again; check n8n\'s WEBHOOK_URL setting.',
+		fix: 'Save the workflow and activate it again; check n8n\'s N8N_WEBHOOK_URL setting (WEBHOOK_URL in n8n 1.x).',
 	},
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -543,25 +565,77 @@ export function formatErrorMessage(
 	return `[${code}] ${where}${problem} Fix: ${fix}`;
 }
 
-/** Several faults found in one document (settings are checked whole, not stopped at the first fault). */
+/** A document with more faults than this lists the first ones and then says how many more there are. */
+export const MAX_LISTED_FAULTS = 20;
+
+/** Faults counted but not made (addFault past MAX_LISTED_FAULTS), per fault list: how many, and the first one's key. */
+const OMITTED = new WeakMap<readonly ConnectorError[], { count: number; key: ErrorKey }>();
+/** Faults a ConnectorError stands for, when it is the "and K more" entry of an earlier ConnectorErrors. */
+const REPRESENTS = new WeakMap<ConnectorError, number>();
+
+/**
+ * Adds a fault to a list that will be thrown as ConnectorErrors. Past MAX_LISTED_FAULTS the fault is only counted,
+ * and `make` is not called: a document with 100,000 faults costs 21 error objects, not 100,000 (each one captures a
+ * stack trace, several microseconds).
+ */
+export function addFault(faults: ConnectorError[], key: ErrorKey, make: () => ConnectorError): void {
+	if (faults.length < MAX_LISTED_FAULTS) faults.push(make());
+	else countOmitted(faults, key, 1);
+}
+
+/** Adds every fault of `from` to `into`, counted ones included. */
+export function mergeFaults(into: ConnectorError[], from: readonly ConnectorError[]): void {
+	for (const fault of from) {
+		const represents = REPRESENTS.get(fault);
+		if (represents === undefined) addFault(into, fault.key, () => fault);
+		else if (into.length < MAX_LISTED_FAULTS) into.push(fault);
+		else countOmitted(into, fault.key, represents);
+	}
+	const omitted = OMITTED.get(from);
+	if (!omitted) return;
+	if (into.length < MAX_LISTED_FAULTS) into.push(moreFaults(omitted.key, omitted.count));
+	else countOmitted(into, omitted.key, omitted.count);
+}
+
+function countOmitted(faults: readonly ConnectorError[], key: ErrorKey, count: number): void {
+	const omitted = OMITTED.get(faults);
+	if (omitted) omitted.count += count;
+	else OMITTED.set(faults, { count, key });
+}
+
+/**
+ * Several faults found in one document (settings are checked whole, not stopped at the first fault). However many
+ * there are, `errors` and the message stay short: the first MAX_LISTED_FAULTS, then one entry saying how many more
+ * (with the code of the first one left out), so that a hostile document cannot build a megabyte message.
+ */
 export class ConnectorErrors extends Error {
 	readonly errors: readonly ConnectorError[];
 	readonly code: string;
 	/** What the faults are in, for the headline: "4 problems in the Connector Settings". */
 	readonly subject: string;
+	/** How many faults were found in all, including those only counted. */
+	readonly total: number;
 
 	constructor(errors: readonly ConnectorError[], subject = 'the Connector Settings') {
 		const first = errors[0];
 		if (!first) throw new TypeError('ConnectorErrors needs at least one error');
+		const omitted = OMITTED.get(errors);
+		let total = omitted?.count ?? 0;
+		for (const error of errors) total += REPRESENTS.get(error) ?? 1;
+		const listed = errors.slice(0, MAX_LISTED_FAULTS);
+		let shown = 0;
+		for (const error of listed) shown += REPRESENTS.get(error) ?? 1;
+		if (total > shown) listed.push(moreFaults(errors[MAX_LISTED_FAULTS]?.key ?? omitted?.key ?? first.key, total - shown));
 		const message =
-			errors.length === 1
+			listed.length === 1
 				? first.message
-				: `${errors.length} problems in ${subject}:\n${errors.map((e) => `- ${e.message}`).join('\n')}`;
+				: `${total} problems in ${subject}:\n${listed.map((e) => `- ${e.message}`).join('\n')}`;
 		super(message);
 		this.name = 'ConnectorErrors';
-		this.errors = errors;
+		this.errors = listed;
 		this.code = first.code;
 		this.subject = subject;
+		this.total = total;
 	}
 }
 
@@ -576,7 +650,7 @@ export interface FaultReport {
 }
 
 /** Builds the report of several faults (see FaultReport); `subject` names what they are in. */
-export function reportFaults(errors: readonly ConnectorError[], subject: string): FaultReport {
+export function reportFaults(errors: readonly ConnectorError[], subject: string, total = errors.length): FaultReport {
 	const problems = errors.map((error) => `[${error.code}] ${error.field ? `${error.field}: ` : ''}${error.problem}`);
 	const codesByFix = new Map<string, string[]>();
 	for (const error of errors) {
@@ -585,7 +659,7 @@ export function reportFaults(errors: readonly ConnectorError[], subject: string)
 		codesByFix.set(error.fix, codes);
 	}
 	const fixes = [...codesByFix].map(([fix, codes]) => `${codes.join(', ')}: ${fix}`);
-	const headline = errors.length === 1 && errors[0] ? errors[0].message : `${errors.length} problems in ${subject}`;
+	const headline = errors.length === 1 && errors[0] ? errors[0].message : `${total} problems in ${subject}`;
 	return { headline, problems, fixes };
 }
 
@@ -627,6 +701,13 @@ export function refusingWithWords<T>(run: () => T): T {
 	} catch (error) {
 		throw error instanceof ConnectorError ? new CredentialRefusal(error) : error;
 	}
+}
+
+/** The entry that stands for faults not listed; merged into another ConnectorErrors it keeps counting them. */
+function moreFaults(key: ErrorKey, count: number): ConnectorError {
+	const error = new ConnectorError(key, `… and ${count} more problem${count === 1 ? '' : 's'}, not listed; correct the ones above first.`);
+	REPRESENTS.set(error, count);
+	return error;
 }
 
 export function isConnectorError(value: unknown): value is ConnectorError {

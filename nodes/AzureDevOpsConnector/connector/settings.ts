@@ -6,7 +6,7 @@
 import { findAttributeMapFaults, isWorkItemTypeField } from './attributeMap';
 import { parseAzureDevOpsUrl } from './azureDevOpsUrl';
 import type { Hosting } from './azureDevOpsUrl';
-import { ConnectorError, ConnectorErrors } from './errors';
+import { addFault, ConnectorError, ConnectorErrors, mergeFaults } from './errors';
 import type { ErrorKey } from './errors';
 import type { FieldValue } from './types';
 
@@ -67,6 +67,12 @@ const SETTING_NAMES: readonly SettingName[] = [
 const SETTING_BY_FOLDED_NAME = new Map<string, SettingName>(SETTING_NAMES.map((name) => [foldSettingName(name), name]));
 
 const MAX_NESTING = 64;
+/** Warnings (unknown keys) listed at most; the rest are counted in one last warning. */
+const MAX_WARNINGS = 20;
+/** A key or value quoted in a message is cut to this many characters. */
+const MAX_QUOTED = 80;
+/** Unknown keys checked for being a misspelt setting: a settings document has a handful, a hostile one thousands. */
+const MAX_SUGGESTED = 100;
 
 type SettingValues = Map<SettingName, { key: string; value: unknown }>;
 
@@ -94,8 +100,8 @@ function readSettingsDocument(input: unknown, faults: ConnectorError[], warnings
 		}
 		const earlier = values.get(name);
 		if (earlier) {
-			faults.push(
-				new ConnectorError('settingsDuplicateKey', `"${earlier.key}" and "${key}" are both ${name}.`, {
+			addFault(faults, 'settingsDuplicateKey', () =>
+				new ConnectorError('settingsDuplicateKey', `${quote(earlier.key)} and ${quote(key)} are both ${name}.`, {
 					field: name,
 				}),
 			);
@@ -105,12 +111,13 @@ function readSettingsDocument(input: unknown, faults: ConnectorError[], warnings
 	}
 	if (scanned) {
 		const settingKeys = scanned.rootKeys.filter((key) => SETTING_BY_FOLDED_NAME.has(foldSettingName(key.name)));
+		const locate = lineLocator(scanned.text);
 		for (const duplicate of exactDuplicates(settingKeys)) {
-			const { line, column } = lineAndColumn(scanned.text, duplicate.offset);
-			faults.push(
+			const { line, column } = locate(duplicate.offset);
+			addFault(faults, 'settingsDuplicateKey', () =>
 				new ConnectorError(
 					'settingsDuplicateKey',
-					`"${duplicate.name}" is given again at line ${line}, column ${column}; only the last one would count.`,
+					`${quote(duplicate.name)} is given again at line ${line}, column ${column}; only the last one would count.`,
 					{ field: settingLabel(duplicate.name), details: { line, column } },
 				),
 			);
@@ -118,16 +125,21 @@ function readSettingsDocument(input: unknown, faults: ConnectorError[], warnings
 	}
 
 	const misspelt = new Map<SettingName, string>();
-	for (const key of unknownKeys) {
-		const suggestion = suggestSetting(key);
+	for (let i = 0; i < unknownKeys.length; i++) {
+		const key = unknownKeys[i];
+		// Only keys of about a setting's length can be a misspelling of one: a long key costs nothing to skip.
+		const suggestion = i < MAX_SUGGESTED && key.length <= 40 ? suggestSetting(key) : undefined;
 		if (suggestion && !values.has(suggestion)) misspelt.set(suggestion, key);
-		warnings.push(
-			`Unknown setting "${key.trim()}" is ignored.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
-		);
+		if (warnings.length < MAX_WARNINGS) {
+			warnings.push(`Unknown setting ${quote(key.trim())} is ignored.${suggestion ? ` Did you mean "${suggestion}"?` : ''}`);
+		}
+	}
+	if (unknownKeys.length > MAX_WARNINGS) {
+		warnings.push(`… and ${unknownKeys.length - MAX_WARNINGS} more unknown settings are ignored.`);
 	}
 	const misspeltHint = (name: SettingName): string => {
 		const key = misspelt.get(name);
-		return key === undefined ? '' : ` ("${key.trim()}" looks like a misspelling of it.)`;
+		return key === undefined ? '' : ` (${quote(key.trim())} looks like a misspelling of it.)`;
 	};
 
 	checkConnectorType(values.get('ConnectorType')?.value, faults);
@@ -159,12 +171,12 @@ export function parseConnectorSettings(
 	let workItemType: string | undefined;
 	if (map) {
 		const fallbackType = typeof options.workItemType === 'string' ? options.workItemType.trim() : '';
-		faults.push(...findAttributeMapFaults(map, { workItemType: fallbackType }));
+		mergeFaults(faults, findAttributeMapFaults(map, { workItemType: fallbackType }));
 		const split = splitWorkItemType(map);
 		attributeMap = split.attributeMap;
 		workItemType = split.workItemType ?? (fallbackType === '' ? undefined : fallbackType);
 		if (workItemType === undefined) {
-			faults.push(
+			addFault(faults, 'workItemTypeMissing', () =>
 				new ConnectorError('workItemTypeMissing', 'The AttributeMap has no "System.WorkItemType".', {
 					field: 'AttributeMap',
 				}),
@@ -288,7 +300,7 @@ function checkConnectorType(value: unknown, faults: ConnectorError[]): void {
 	if (value === undefined || value === null) return;
 	if (typeof value === 'string' && value.replace(/\s+/g, '').toLowerCase() === 'azuredevops') return;
 	const seen = typeof value === 'string' ? `"${truncate(value.trim(), 40)}"` : describeType(value);
-	faults.push(
+	addFault(faults, 'connectorTypeUnknown', () =>
 		new ConnectorError('connectorTypeUnknown', `ConnectorType is ${seen}; this node handles "AzureDevOps" only.`, {
 			field: 'ConnectorType',
 		}),
@@ -302,7 +314,7 @@ function readLocation(
 	hint: string,
 ): { organizationUrl: string; organization: string; project: string; hosting: Hosting } | undefined {
 	if ((value === undefined || value === null) && hint !== '') {
-		faults.push(new ConnectorError('urlMissing', `No URL is set.${hint}`, { field: 'URL' }));
+		addFault(faults, 'urlMissing', () => new ConnectorError('urlMissing', `No URL is set.${hint}`, { field: 'URL' }));
 		return undefined;
 	}
 	try {
@@ -313,7 +325,7 @@ function readLocation(
 			organizations: options.organizations,
 		});
 		if (location.project === undefined) {
-			faults.push(new ConnectorError('urlNoProject', 'The URL names no project.', { field: 'URL' }));
+			addFault(faults, 'urlNoProject', () => new ConnectorError('urlNoProject', 'The URL names no project.', { field: 'URL' }));
 			return undefined;
 		}
 		return {
@@ -341,7 +353,7 @@ function readTokenIndex(value: unknown, tokenCount: number | undefined, faults: 
 		if (Number.isSafeInteger(parsed)) index = parsed;
 	}
 	if (index === undefined) {
-		faults.push(
+		addFault(faults, 'accessTokenInvalid', () =>
 			new ConnectorError('accessTokenInvalid', `AccessToken ${describeTokenValue(value)} is not a whole number of 0 or more.`, {
 				field: 'AccessToken',
 			}),
@@ -349,7 +361,7 @@ function readTokenIndex(value: unknown, tokenCount: number | undefined, faults: 
 		return 0;
 	}
 	if (typeof tokenCount === 'number' && index >= tokenCount) {
-		faults.push(
+		addFault(faults, 'accessTokenOutOfRange', () =>
 			new ConnectorError(
 				'accessTokenOutOfRange',
 				`AccessToken is ${index}, but the credential has ${tokenCount} token${tokenCount === 1 ? '' : 's'} (indexes start at 0).`,
@@ -384,14 +396,14 @@ function readAttributeMap(
 ): Record<string, unknown> | undefined {
 	const field = 'AttributeMap';
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-		faults.push(new ConnectorError('attributeMapMissing', `No AttributeMap is set.${hint}`, { field }));
+		addFault(faults, 'attributeMapMissing', () => new ConnectorError('attributeMapMissing', `No AttributeMap is set.${hint}`, { field }));
 		return undefined;
 	}
 	if (typeof value === 'string') {
 		const text = stripByteOrderMark(value);
 		const parsed = parseJsonText(text);
 		if (!parsed.ok) {
-			faults.push(
+			addFault(faults, 'attributeMapNotJson', () =>
 				new ConnectorError(
 					'attributeMapNotJson',
 					`${parsed.problem} (line ${parsed.line}, column ${parsed.column} of the AttributeMap text).`,
@@ -401,7 +413,7 @@ function readAttributeMap(
 			return undefined;
 		}
 		if (!isPlainObject(parsed.value)) {
-			faults.push(
+			addFault(faults, 'attributeMapNotObject', () =>
 				new ConnectorError('attributeMapNotObject', `The AttributeMap text holds ${describeType(parsed.value)}.`, {
 					field,
 				}),
@@ -409,11 +421,11 @@ function readAttributeMap(
 			return undefined;
 		}
 		const rootKeys = parsed.objects.find((object) => object.path.length === 0)?.keys ?? [];
-		pushMapDuplicates(rootKeys, text, ' of the AttributeMap text', faults);
+		pushMapDuplicates(rootKeys, lineLocator(text), ' of the AttributeMap text', faults);
 		return parsed.value;
 	}
 	if (!isPlainObject(value)) {
-		faults.push(new ConnectorError('attributeMapNotObject', `The AttributeMap is ${describeType(value)}.`, { field }));
+		addFault(faults, 'attributeMapNotObject', () => new ConnectorError('attributeMapNotObject', `The AttributeMap is ${describeType(value)}.`, { field }));
 		return undefined;
 	}
 	for (const keys of keysInSettingsText) pushMapDuplicates(keys, undefined, '', faults);
@@ -422,17 +434,17 @@ function readAttributeMap(
 
 function pushMapDuplicates(
 	keys: readonly ScannedKey[],
-	text: string | undefined,
+	locate: ((offset: number) => { line: number; column: number }) | undefined,
 	where: string,
 	faults: ConnectorError[],
 ): void {
 	for (const duplicate of exactDuplicates(keys)) {
-		const position = text === undefined ? undefined : lineAndColumn(text, duplicate.offset);
+		const position = locate === undefined ? undefined : locate(duplicate.offset);
 		const at = position ? ` at line ${position.line}, column ${position.column}${where}` : '';
-		faults.push(
+		addFault(faults, 'attributeMapDuplicateKey', () =>
 			new ConnectorError(
 				'attributeMapDuplicateKey',
-				`"${duplicate.name}" is given again${at}; only the last one would count.`,
+				`${quote(duplicate.name)} is given again${at}; only the last one would count.`,
 				{ field: 'AttributeMap', details: position ? { ...position } : {} },
 			),
 		);
@@ -476,7 +488,7 @@ function readState(
 		return undefined;
 	}
 	if (required) {
-		faults.push(
+		addFault(faults, 'settingValueNotText', () =>
 			new ConnectorError('settingValueNotText', `${name} is ${describeType(value)}, not text.`, { field: name }),
 		);
 	} else {
@@ -556,6 +568,37 @@ function describeType(value: unknown): string {
 
 function truncate(text: string, length: number): string {
 	return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/**
+ * Line and column for many positions of one text: the line starts are found once, each position by binary search, so
+ * that a document with thousands of duplicate keys is located in linear time (lineAndColumn per key was quadratic).
+ */
+export function lineLocator(text: string): (offset: number) => { line: number; column: number } {
+	let starts: number[] | undefined;
+	return (offset) => {
+		if (!starts) {
+			starts = [0];
+			for (let i = 0; i < text.length; i++) {
+				const code = text.charCodeAt(i);
+				if (code === 10 || (code === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+			}
+		}
+		const end = Math.max(0, Math.min(offset, text.length));
+		let low = 0;
+		let high = starts.length - 1;
+		while (low < high) {
+			const middle = (low + high + 1) >> 1;
+			if (starts[middle] <= end) low = middle;
+			else high = middle - 1;
+		}
+		return { line: low + 1, column: end - starts[low] + 1 };
+	};
+}
+
+/** A key or value in double quotes for a message, cut to MAX_QUOTED characters. */
+function quote(text: string): string {
+	return `"${truncate(text, MAX_QUOTED)}"`;
 }
 
 /** 1-based line and column of a position in a text; "\r\n", "\n" and a lone "\r" each end a line. */
@@ -641,17 +684,18 @@ class JsonReader {
 
 	readDocument(): void {
 		this.skipSpace();
-		this.readValue([], 0);
+		this.readValue([], undefined, 0);
 		this.skipSpace();
 		if (this.pos < this.text.length) {
 			this.fail('There is more text after the end of the JSON (a missing "," or an extra "}"?)');
 		}
 	}
 
-	private readValue(path: readonly string[], depth: number): void {
+	/** Reads the value of `key` inside the container at `parent` (the path is built only for objects and lists). */
+	private readValue(parent: readonly string[], key: string | undefined, depth: number): void {
 		const char = this.text[this.pos];
-		if (char === '{') return this.readObject(path, depth);
-		if (char === '[') return this.readList(path, depth);
+		if (char === '{') return this.readObject(key === undefined ? parent : [...parent, key], depth);
+		if (char === '[') return this.readList(key === undefined ? parent : [...parent, key], depth);
 		if (char === '"') return void this.readString();
 		if (char === '-' || (char >= '0' && char <= '9')) return this.readNumber();
 		for (const literal of ['true', 'false', 'null']) {
@@ -685,16 +729,16 @@ class JsonReader {
 			}
 			const offset = this.pos;
 			const raw = this.readString();
-			const name = JSON.parse(raw) as string;
+			const name = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
 			record.keys.push({ name, offset });
 			this.skipSpace();
 			if (this.text[this.pos] !== ':') {
-				if (this.pos >= this.text.length) this.fail(`The text ends after the key "${name}"`);
-				this.fail(`A ":" is missing after the key "${name}"`);
+				if (this.pos >= this.text.length) this.fail(`The text ends after the key ${quote(name)}`);
+				this.fail(`A ":" is missing after the key ${quote(name)}`);
 			}
 			this.pos++;
 			this.skipSpace();
-			this.readValue([...path, name], depth + 1);
+			this.readValue(path, name, depth + 1);
 			this.skipSpace();
 			const next = this.text[this.pos];
 			if (next === ',') {
@@ -707,7 +751,7 @@ class JsonReader {
 			}
 			if (next === undefined) this.fail('The text ends before the closing "}"');
 			if (next === '/') this.fail('JSON allows no comments');
-			this.fail(`A "," or "}" is missing after the value of "${name}"`);
+			this.fail(`A "," or "}" is missing after the value of ${quote(name)}`);
 		}
 	}
 
@@ -722,7 +766,7 @@ class JsonReader {
 		for (;;) {
 			this.skipSpace();
 			if (this.text[this.pos] === ']') this.fail('A "," comes right before "]" (JSON allows no trailing comma)');
-			this.readValue([...path, '[]'], depth + 1);
+			this.readValue(path, '[]', depth + 1);
 			this.skipSpace();
 			const next = this.text[this.pos];
 			if (next === ',') {

@@ -45,8 +45,8 @@ export function compileStateMap(options: StateMapOptions = {}): CompiledStateMap
 		} else if (existing !== ticketState) {
 			throw new ConnectorError(
 				'stateMapConflict',
-				`Azure DevOps state "${row.devOpsState}" leads to "${existing}" (${origin.get(k) ?? ''}) and to "${ticketState}" (${where}).`,
-				{ field: where, details: { devOpsState: row.devOpsState, ticketStates: [existing, ticketState] } },
+				`Azure DevOps state "${clip(row.devOpsState)}" leads to "${clip(existing)}" (${origin.get(k) ?? ''}) and to "${clip(ticketState)}" (${where}).`,
+				{ field: where, details: { devOpsState: clip(row.devOpsState), ticketStates: [clip(existing), clip(ticketState)] } },
 			);
 		}
 	};
@@ -54,12 +54,12 @@ export function compileStateMap(options: StateMapOptions = {}): CompiledStateMap
 	const workItemEndState = optionalText(options.workItemEndState, 'WorkItemEndState');
 	const endState = optionalText(options.endState, 'EndState');
 	if (workItemEndState !== null && endState === null) {
-		throw new ConnectorError('endStateEmpty', `WorkItemEndState is "${workItemEndState}" but EndState is empty.`, {
+		throw new ConnectorError('endStateEmpty', `WorkItemEndState is "${clip(workItemEndState)}" but EndState is empty.`, {
 			field: 'EndState',
 		});
 	}
 	if (endState !== null && workItemEndState === null) {
-		throw new ConnectorError('workItemEndStateEmpty', `EndState is "${endState}" but WorkItemEndState is empty.`, {
+		throw new ConnectorError('workItemEndStateEmpty', `EndState is "${clip(endState)}" but WorkItemEndState is empty.`, {
 			field: 'WorkItemEndState',
 		});
 	}
@@ -77,8 +77,8 @@ export function compileStateMap(options: StateMapOptions = {}): CompiledStateMap
 			throw new ConnectorError(
 				'stateMapRowIncomplete',
 				devOpsState === null
-					? `The row sends an empty Azure DevOps state to "${ticketState ?? ''}".`
-					: `The row sends "${devOpsState}" to an empty ticket state.`,
+					? `The row sends an empty Azure DevOps state to "${clip(ticketState ?? '')}".`
+					: `The row sends "${clip(devOpsState)}" to an empty ticket state.`,
 				{ field: where },
 			);
 		}
@@ -101,4 +101,9 @@ function optionalText(value: unknown, field: string): string | null {
 		throw new ConnectorError('settingValueNotText', `The state is ${typeof value}, not text.`, { field });
 	}
 	return value.trim() === '' ? null : value;
+}
+
+/** A state quoted in a message, cut so that a pasted page cannot make the message long. */
+function clip(text: string, length = 80): string {
+	return text.length > length ? `${text.slice(0, length)}…` : text;
 }

@@ -4,8 +4,9 @@
  * it back.
  */
 import { splitTags } from './delivery';
-import { ConnectorError } from './errors';
+import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from './errors';
 import type { JsonPatchOperation } from './types';
+import { webLinkOrNull } from './webLink';
 
 export type TicketReferenceMode = 'tag' | 'field';
 
@@ -34,6 +35,24 @@ export interface TicketReference {
 	id: string | null;
 	url: string | null;
 	source: 'tag' | 'field' | 'hyperlink' | null;
+	/** Set when the work item names several different tickets: id, url and source are then null, nothing is picked. */
+	ambiguous?: AmbiguousTicketReference;
+}
+
+/** Several different tickets named by one work item: the ids (first ones only) and the coded explanation. */
+export interface AmbiguousTicketReference {
+	/** The different ticket ids, in the order found, at most MAX_LISTED_IDS of them. */
+	ids: string[];
+	/** How many different ids there are in all. */
+	count: number;
+	code: string;
+	message: string;
+}
+
+/** The result of writing the reference: the patch, and what was left out of it (coded warnings, AZDC-1092). */
+export interface TicketReferencePlan {
+	patch: JsonPatchOperation[];
+	warnings: string[];
 }
 
 /** What a work item (REST shape or a parsed delivery) offers for reading the reference back. */
@@ -48,19 +67,22 @@ export const DEFAULT_TICKET_TAG_PREFIX = 'Ticket:';
 export const TICKET_HYPERLINK_COMMENT = 'Service desk ticket ';
 
 const TAGS_PATH = '/fields/System.Tags';
+/** Messages and outputs list this many ids or tags at most, then say how many more there are. */
+const MAX_LISTED_IDS = 10;
+const MAX_LISTED_LENGTH = 60;
 const FIELD_REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+$/;
 
 /** Applies defaults to ticket reference options and checks them. */
 export function resolveTicketReferenceOptions(options: TicketReferenceOptions = {}): ResolvedTicketReferenceOptions {
 	const mode = options.mode ?? 'tag';
 	if (mode !== 'tag' && mode !== 'field') {
-		throw new ConnectorError('ticketReferenceModeUnknown', `Ticket Reference is "${String(mode)}".`, {
+		throw new ConnectorError('ticketReferenceModeUnknown', `Ticket Reference is "${clip(String(mode))}".`, {
 			field: 'Ticket Reference',
 		});
 	}
 	const tagPrefix = options.tagPrefix ?? DEFAULT_TICKET_TAG_PREFIX;
 	if (typeof tagPrefix !== 'string' || tagPrefix.trim() === '' || tagPrefix.includes(';')) {
-		throw new ConnectorError('ticketTagPrefixInvalid', `The tag prefix "${String(tagPrefix)}" cannot be used.`, {
+		throw new ConnectorError('ticketTagPrefixInvalid', `The tag prefix "${clip(String(tagPrefix))}" cannot be used.`, {
 			field: 'Ticket Tag Prefix',
 		});
 	}
@@ -70,8 +92,8 @@ export function resolveTicketReferenceOptions(options: TicketReferenceOptions = 
 		if (!FIELD_REFERENCE_NAME.test(name)) {
 			throw new ConnectorError(
 				'ticketReferenceFieldInvalid',
-				name === '' ? 'Ticket Reference is "field" but no field is named.' : `"${name}" is not a field reference name.`,
-				{ field: 'Ticket Reference Field' },
+				name === '' ? 'Ticket Reference is "field" but no field is named.' : `"${clip(name)}" is not a field reference name.`,
+				{ field: 'Ticket Field' },
 			);
 		}
 		field = name;
@@ -90,7 +112,7 @@ export function normaliseTicketId(id: unknown, mode: TicketReferenceMode): strin
 		);
 	}
 	if (mode === 'tag' && text.includes(';')) {
-		throw new ConnectorError('ticketIdNotTaggable', `Ticket id "${text}" contains ";".`, { field: 'Ticket ID' });
+		throw new ConnectorError('ticketIdNotTaggable', `Ticket id "${clip(text)}" contains ";".`, { field: 'Ticket ID' });
 	}
 	return text;
 }
@@ -107,10 +129,24 @@ export function ticketReferencePatch(
 	options: TicketReferenceOptions = {},
 	existingPatch: readonly JsonPatchOperation[] = [],
 ): JsonPatchOperation[] {
+	return planTicketReference(ticket, options, existingPatch).patch;
+}
+
+/**
+ * The patch with the ticket reference added, as ticketReferencePatch, and the coded warnings (AZDC-1092) for tags of
+ * the rendered patch that named another ticket: those are left out, so that the reference the connector writes is
+ * the only one the work item carries.
+ */
+export function planTicketReference(
+	ticket: { id: string | number; url?: string | null },
+	options: TicketReferenceOptions = {},
+	existingPatch: readonly JsonPatchOperation[] = [],
+): TicketReferencePlan {
 	const resolved = resolveTicketReferenceOptions(options);
 	const id = normaliseTicketId(ticket.id, resolved.mode);
 	const url = ticketUrl(ticket.url);
 	const patch = existingPatch.slice();
+	const warnings: string[] = [];
 
 	if (resolved.mode === 'tag') {
 		const tag = `${resolved.tagPrefix}${id}`;
@@ -120,7 +156,16 @@ export function ticketReferencePatch(
 		} else {
 			const existing = patch[at];
 			const current = existing.value === undefined || existing.value === null ? '' : String(existing.value);
-			patch[at] = { ...existing, value: mergeTags(splitTags(current), tag) };
+			// A tag that reads back as a reference to another ticket can only have come from the rendered text.
+			const kept: string[] = [];
+			const removed: string[] = [];
+			for (const candidate of splitTags(current)) {
+				const named = referenceIdOfTag(candidate, resolved.tagPrefix);
+				if (named !== null && named.toLowerCase() !== id.toLowerCase()) removed.push(candidate);
+				else kept.push(candidate);
+			}
+			if (removed.length > 0) warnings.push(foreignTagWarning(removed, tag));
+			patch[at] = { ...existing, value: mergeTags(kept, tag) };
 		}
 	} else {
 		const field = resolved.field as string;
@@ -134,7 +179,7 @@ export function ticketReferencePatch(
 			if (current !== id) {
 				throw new ConnectorError(
 					'ticketReferenceFieldConflict',
-					`The AttributeMap sets ${field} to "${current}", but the ticket reference needs "${id}".`,
+					`The AttributeMap sets ${field} to "${clip(current)}", but the ticket reference needs "${clip(id)}".`,
 					{ field },
 				);
 			}
@@ -148,38 +193,94 @@ export function ticketReferencePatch(
 			value: { rel: 'Hyperlink', url, attributes: { comment: `${TICKET_HYPERLINK_COMMENT}${id}` } },
 		});
 	}
-	return patch;
+	return { patch, warnings };
 }
 
-/** Reads the ticket reference back from a work item or a parsed delivery; never throws for the work item's shape. */
+function foreignTagWarning(removed: readonly string[], own: string): string {
+	const spec = ERROR_CATALOGUE.ticketTagFromTicketText;
+	const problem =
+		`The rendered tags held ${removed.length === 1 ? 'a tag' : `${removed.length} tags`} naming another ticket ` +
+		`(${listed(removed.map((tag) => `"${clip(tag)}"`), removed.length)}); left out, so the work item carries only ${clip(own)}.`;
+	return formatErrorMessage(spec.code, 'System.Tags', problem, spec.fix);
+}
+
+/**
+ * Reads the ticket reference back from a work item or a parsed delivery; never throws for the work item's shape. The
+ * tag (or field) decides; the "Service desk ticket" hyperlinks only when there is none. Several different tickets
+ * named by the deciding source give no id but `ambiguous` (AZDC-1091): one is never picked.
+ */
 export function readTicketReference(
 	workItem: WorkItemWithReference | null | undefined,
 	options: TicketReferenceOptions = {},
 ): TicketReference {
 	const resolved = resolveTicketReferenceOptions(options);
-	const fields = isObject(workItem?.fields) ? workItem.fields : {};
 	const links = ticketHyperlinks(workItem?.relations);
 	const linkFor = (id: string): string | null =>
 		links.find((link) => link.id.toLowerCase() === id.toLowerCase())?.url ?? null;
 
-	let id: string | null = null;
-	if (resolved.mode === 'tag') {
-		const tags = Array.isArray(workItem?.tags) ? workItem.tags : splitTags(fieldValue(fields, 'System.Tags'));
-		id = ticketIdsFromTags(tags, resolved.tagPrefix)[0] ?? null;
-	} else {
-		const value = fieldValue(fields, resolved.field as string);
-		const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-		id = text === '' ? null : text;
-	}
-	if (id !== null) return { id, url: linkFor(id), source: resolved.mode };
+	const ids = referenceIds(workItem, resolved);
+	if (ids.length > 1) return ambiguousReference(ids, resolved.mode === 'tag' ? 'tags' : 'field');
+	if (ids.length === 1) return { id: ids[0], url: linkFor(ids[0]), source: resolved.mode };
 
+	const linkIds = distinctIds(links.map((link) => link.id));
+	if (linkIds.length > 1) return ambiguousReference(linkIds, 'hyperlinks');
 	const link = links[0];
 	return link ? { id: link.id, url: link.url, source: 'hyperlink' } : { id: null, url: null, source: null };
 }
 
 /**
- * Whether a work item really belongs to a ticket. Search results (WIQL CONTAINS) are candidates only: this confirms
- * each one. Tags compare case-insensitively, as Azure DevOps treats tags; a field compares exactly.
+ * The different ticket ids a work item's tag (or field) names: none, one, or several (ambiguous). Tags compare
+ * case-insensitively, as Azure DevOps treats tags. This is what the duplicate check confirms a search hit by.
+ */
+export function ticketReferenceIds(
+	workItem: WorkItemWithReference | null | undefined,
+	options: TicketReferenceOptions = {},
+): string[] {
+	return referenceIds(workItem, resolveTicketReferenceOptions(options));
+}
+
+/** The coded error for a work item that names several tickets, e.g. for Create From Ticket's duplicate check. */
+export function ticketReferenceAmbiguousError(
+	ids: readonly string[],
+	workItemIds: readonly number[] = [],
+	where: 'tags' | 'field' | 'hyperlinks' = 'tags',
+): ConnectorError {
+	const items =
+		workItemIds.length === 0
+			? 'The work item carries'
+			: `Work item${workItemIds.length === 1 ? '' : 's'} ${listed(workItemIds.map(String), workItemIds.length)} ${workItemIds.length === 1 ? 'carries' : 'carry'}`;
+	return new ConnectorError(
+		'ticketReferenceAmbiguous',
+		`${items} references to several different tickets in ${workItemIds.length > 1 ? 'their' : 'its'} ${where} (${listed(ids.map((id) => `"${clip(id)}"`), ids.length)}); none is taken.`,
+		{ field: 'Ticket Reference', details: { ticketIds: ids.slice(0, MAX_LISTED_IDS), workItemIds: workItemIds.slice(0, MAX_LISTED_IDS) } },
+	);
+}
+
+function referenceIds(workItem: WorkItemWithReference | null | undefined, resolved: ResolvedTicketReferenceOptions): string[] {
+	const fields = isObject(workItem?.fields) ? workItem.fields : {};
+	if (resolved.mode === 'tag') {
+		const tags = Array.isArray(workItem?.tags) ? workItem.tags : splitTags(fieldValue(fields, 'System.Tags'));
+		return distinctIds(ticketIdsFromTags(tags, resolved.tagPrefix));
+	}
+	const value = fieldValue(fields, resolved.field as string);
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+	return text === '' ? [] : [text];
+}
+
+function ambiguousReference(ids: readonly string[], where: 'tags' | 'field' | 'hyperlinks'): TicketReference {
+	const error = ticketReferenceAmbiguousError(ids, [], where);
+	return {
+		id: null,
+		url: null,
+		source: null,
+		ambiguous: { ids: ids.slice(0, MAX_LISTED_IDS), count: ids.length, code: error.code, message: error.message },
+	};
+}
+
+/**
+ * Whether a work item belongs to this ticket and to no other. Search results (WIQL CONTAINS) are candidates only:
+ * this confirms each one. Tags compare case-insensitively, as Azure DevOps treats tags; a field compares exactly. A
+ * work item that also names another ticket belongs to neither (see ticketReferenceIds to tell that case apart).
  */
 export function workItemBelongsToTicket(
 	workItem: WorkItemWithReference | null | undefined,
@@ -188,26 +289,50 @@ export function workItemBelongsToTicket(
 ): boolean {
 	const resolved = resolveTicketReferenceOptions(options);
 	const id = normaliseTicketId(ticketId, resolved.mode);
-	const fields = isObject(workItem?.fields) ? workItem.fields : {};
-	if (resolved.mode === 'tag') {
-		const tags = Array.isArray(workItem?.tags) ? workItem.tags : splitTags(fieldValue(fields, 'System.Tags'));
-		return ticketIdsFromTags(tags, resolved.tagPrefix).some((found) => found.toLowerCase() === id.toLowerCase());
-	}
-	const value = fieldValue(fields, resolved.field as string);
-	return (typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : null) === id;
+	const ids = referenceIds(workItem, resolved);
+	if (ids.length !== 1) return false;
+	return resolved.mode === 'tag' ? ids[0].toLowerCase() === id.toLowerCase() : ids[0] === id;
+}
+
+/** The ticket id a tag names (`<prefix><id>`, prefix in any case, spaces around either ignored), or null. */
+function referenceIdOfTag(tag: unknown, prefix: string): string | null {
+	if (typeof tag !== 'string') return null;
+	const text = tag.trim();
+	if (text.length <= prefix.length || text.slice(0, prefix.length).toLowerCase() !== prefix.toLowerCase()) return null;
+	const id = text.slice(prefix.length).trim();
+	return id === '' ? null : id;
 }
 
 function ticketIdsFromTags(tags: readonly unknown[], prefix: string): string[] {
-	const lowerPrefix = prefix.toLowerCase();
 	const ids: string[] = [];
 	for (const tag of tags) {
-		if (typeof tag !== 'string') continue;
-		const text = tag.trim();
-		if (text.length <= prefix.length || text.slice(0, prefix.length).toLowerCase() !== lowerPrefix) continue;
-		const id = text.slice(prefix.length).trim();
-		if (id !== '') ids.push(id);
+		const id = referenceIdOfTag(tag, prefix);
+		if (id !== null) ids.push(id);
 	}
 	return ids;
+}
+
+/** Ids once each, compared without regard to case, first spelling kept. */
+function distinctIds(ids: readonly string[]): string[] {
+	const seen = new Set<string>();
+	const distinct: string[] = [];
+	for (const id of ids) {
+		const key = id.toLowerCase();
+		if (seen.has(key)) continue;
+		seen.add(key);
+		distinct.push(id);
+	}
+	return distinct;
+}
+
+/** The first MAX_LISTED_IDS items joined, then how many more: a message stays short whatever the work item holds. */
+function listed(items: readonly string[], total: number): string {
+	const shown = items.slice(0, MAX_LISTED_IDS).join(', ');
+	return total > MAX_LISTED_IDS ? `${shown} and ${total - MAX_LISTED_IDS} more` : shown;
+}
+
+function clip(text: string): string {
+	return text.length > MAX_LISTED_LENGTH ? `${text.slice(0, MAX_LISTED_LENGTH)}…` : text;
 }
 
 function ticketHyperlinks(relations: unknown): Array<{ id: string; url: string }> {
@@ -222,7 +347,10 @@ function ticketHyperlinks(relations: unknown): Array<{ id: string; url: string }
 		const text = comment.trim();
 		if (text.slice(0, lowerComment.length).toLowerCase() !== lowerComment) continue;
 		const id = text.slice(lowerComment.length).trim();
-		if (id !== '') links.push({ id, url: relation.url });
+		// Only a plain web link is one the connector could have written; any other (javascript:, data:, file:, ...)
+		// names no ticket and is never passed on.
+		const url = webLinkOrNull(relation.url);
+		if (id !== '' && url !== null) links.push({ id, url });
 	}
 	return links;
 }
@@ -241,26 +369,16 @@ function mergeTags(tags: readonly string[], added: string): string {
 
 function ticketUrl(value: unknown): string | null {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
-	const text = typeof value === 'string' ? value.trim() : '';
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(text);
-	} catch {
-		parsed = undefined;
-	}
-	if (
-		!parsed ||
-		(parsed.protocol !== 'https:' && parsed.protocol !== 'http:') ||
-		parsed.username !== '' ||
-		parsed.password !== ''
-	) {
+	// The same rule as for reading back: what the trigger would refuse to pass on is never written.
+	const url = webLinkOrNull(value);
+	if (url === null) {
 		throw new ConnectorError(
 			'ticketUrlInvalid',
 			typeof value === 'string' ? 'The ticket URL is not a plain http(s) address.' : `The ticket URL is ${typeof value}.`,
 			{ field: 'Ticket URL' },
 		);
 	}
-	return text;
+	return url;
 }
 
 /** Field paths are case-insensitive in Azure DevOps; the last operation on a path is the one that counts. */

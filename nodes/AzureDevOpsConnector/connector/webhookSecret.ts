@@ -94,6 +94,26 @@ export function checkWebhookSecret(secret: WebhookSecret, headers: HeaderBag): S
 		: { ok: false, reason: 'mismatch', problem: `The ${secret.name} header has the wrong value.` };
 }
 
+/** The bytes a secret is made of, as a delivery must carry them: `user:password` for Basic auth, the trimmed header value. */
+export function secretBytes(secret: WebhookSecret): Uint8Array {
+	return encoder.encode(secret.kind === 'basicAuth' ? `${secret.user}:${secret.password}` : secret.value.trim());
+}
+
+/**
+ * The bytes a delivery offers where a secret of this kind goes (the decoded Basic auth pair, or the trimmed value of
+ * the named header), or undefined when it offers none there. Compared against `secretBytes` of the expected secret.
+ */
+export function suppliedSecretBytes(kind: WebhookSecret['kind'], headerName: string, headers: HeaderBag): Uint8Array | undefined {
+	if (kind === 'basicAuth') {
+		const authorization = headerValue(headers, 'authorization');
+		if (authorization === undefined) return undefined;
+		const match = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
+		return match ? decodeBase64(match[1]) : undefined;
+	}
+	const supplied = headerValue(headers, headerName);
+	return supplied === undefined || supplied === '' ? undefined : encoder.encode(supplied.trim());
+}
+
 /** A header name Azure DevOps can send and Node accepts (RFC 9110 token characters). */
 export function isValidHeaderName(name: string): boolean {
 	return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,100}$/.test(name);

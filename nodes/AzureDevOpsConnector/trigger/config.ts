@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
 
-import { ConnectorError } from '../connector/errors';
+import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
 import type { TicketReferenceOptions } from '../connector/ticketReference';
@@ -28,6 +28,8 @@ export interface TriggerConfig {
 	onlyMappedStates: boolean;
 	fetchWorkItem: boolean;
 	ticketReference: TicketReferenceOptions;
+	/** The user accepts registering a secret on a plain-http, non-loopback URL. */
+	allowSecretOverHttp: boolean;
 }
 
 type ParameterContext = IWebhookFunctions | IHookFunctions;
@@ -173,7 +175,10 @@ function objectOf(value: unknown): IDataObject {
 
 /** Reads and checks every parameter the trigger needs; faults in the state map or settings get a ConnectorError. */
 export function readTriggerConfig(context: ParameterContext): TriggerConfig {
-	const p = readParameters(context, PARAMETER_NAMES);
+	return configFromParameters(readParameters(context, PARAMETER_NAMES));
+}
+
+function configFromParameters(p: IDataObject): TriggerConfig {
 	const authentication: TriggerAuthentication =
 		p.authentication === 'azureDevOpsMultiOrgApi' ? 'azureDevOpsMultiOrgApi' : p.authentication === 'none' ? 'none' : 'azureDevOpsApi';
 	const options = objectOf(p.options);
@@ -215,7 +220,80 @@ export function readTriggerConfig(context: ParameterContext): TriggerConfig {
 		onlyMappedStates: options.onlyMappedStates === true,
 		fetchWorkItem: options.fetchWorkItem !== false,
 		ticketReference,
+		allowSecretOverHttp: options.allowSecretOverHttp === true,
 	};
+}
+
+/** The configuration of a delivery, or the fault that keeps it from being read (already coded and worded). */
+export type ConfigOutcome =
+	| { ok: true; config: TriggerConfig }
+	| { ok: false; code: string; message: string; fresh: boolean };
+
+const CONFIG_CACHE_SIZE = 128;
+const configCache = new Map<string, { signature: string; outcome: ConfigOutcome }>();
+
+/**
+ * The trigger's configuration for a delivery, computed once per set of stored parameters and trigger node (that is,
+ * once per activation in practice), faults included: a broken state map costs its parse once, not on every request.
+ * Parameters holding an expression are evaluated on every delivery (their value may change) and are not cached.
+ * `fresh` on a fault says it was just computed (and should be logged); the outcome is shared: never change it.
+ */
+export function deliveryConfig(context: IWebhookFunctions, nodeKey: string): ConfigOutcome {
+	const raw: unknown[] = [];
+	let evaluate = false;
+	for (const name of PARAMETER_NAMES) {
+		const value = context.getNodeParameter(name, NOT_STORED, { rawExpressions: true }) as unknown;
+		raw.push(value === NOT_STORED ? null : value);
+		if (value !== NOT_STORED && holdsExpression(value)) evaluate = true;
+	}
+	if (evaluate) return configOutcome(() => readTriggerConfig(context));
+	const signature = JSON.stringify(raw);
+	const cached = configCache.get(nodeKey);
+	if (cached && cached.signature === signature) {
+		return cached.outcome.ok ? cached.outcome : { ...cached.outcome, fresh: false };
+	}
+	const outcome = configOutcome(() => {
+		const values: IDataObject = {};
+		PARAMETER_NAMES.forEach((name, index) => {
+			values[name] = (raw[index] ?? DEFAULTS[name]) as IDataObject[string];
+		});
+		return configFromParameters(values);
+	});
+	configCache.delete(nodeKey);
+	configCache.set(nodeKey, { signature, outcome });
+	if (configCache.size > CONFIG_CACHE_SIZE) {
+		const oldest = configCache.keys().next().value;
+		if (oldest !== undefined) configCache.delete(oldest);
+	}
+	return outcome;
+}
+
+function configOutcome(read: () => TriggerConfig): ConfigOutcome {
+	try {
+		return { ok: true, config: read() };
+	} catch (error) {
+		const fault = configurationFault(error);
+		const spec = ERROR_CATALOGUE.webhookConfigurationInvalid;
+		const problem = fault ? `The trigger's settings are invalid: ${fault.message}` : "The trigger's settings could not be read.";
+		return { ok: false, code: spec.code, message: formatErrorMessage(spec.code, undefined, problem, spec.fix), fresh: true };
+	}
+}
+
+/**
+ * How deliveries authenticate: the one parameter read before a delivery has authenticated. Undefined when it holds an
+ * expression that fails: then no delivery can authenticate.
+ */
+export function deliveryAuthenticationOf(context: IWebhookFunctions): DeliveryAuthentication | undefined {
+	let value = context.getNodeParameter('deliveryAuthentication', NOT_STORED, { rawExpressions: true }) as unknown;
+	if (value === NOT_STORED) return 'generatedSecret';
+	if (holdsExpression(value)) {
+		try {
+			value = context.getNodeParameter('deliveryAuthentication', 'generatedSecret');
+		} catch {
+			return undefined;
+		}
+	}
+	return value === 'credential' ? 'credential' : value === 'none' ? 'none' : 'generatedSecret';
 }
 
 function locatorOf(value: unknown): INodeParameterResourceLocator | null {

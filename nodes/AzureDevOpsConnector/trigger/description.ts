@@ -273,6 +273,14 @@ export const triggerProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Allow Secret Over Plain HTTP',
+				name: 'allowSecretOverHttp',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to register the subscription with its secret on an http:// webhook URL that is not loopback. Azure DevOps then sends the secret in clear text with every delivery; use https instead wherever you can.',
+			},
+			{
 				displayName: 'Fetch Work Item When Needed',
 				name: 'fetchWorkItem',
 				type: 'boolean',

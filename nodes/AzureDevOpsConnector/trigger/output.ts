@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ParsedDelivery } from '../connector/delivery';
 import type { TicketReference } from '../connector/ticketReference';
+import { webLinkOrNull } from '../connector/webLink';
 
 export interface TicketOutput {
 	/** The ticket the work item was created from, or null. */
@@ -14,6 +15,10 @@ export interface TicketOutput {
 	source: string | null;
 	/** Why id is null, when it is. */
 	reason?: string;
+	/** AZDC-1091 when the work item names several different tickets (id is then null). */
+	code?: string;
+	/** The tickets it names in that case (the first ten); none of them is picked. */
+	candidates?: string[];
 	/** Why state is null although the work item's state is mapped: it was already in that state (no change). */
 	stateReason?: string;
 }
@@ -62,7 +67,14 @@ export function ticketOutput(
 	reason?: string,
 	stateReason?: string,
 ): TicketOutput {
-	const ticket: TicketOutput = { id: reference.id, state, url: reference.url, source: reference.source };
+	if (reference.ambiguous) {
+		const { code, message, ids } = reference.ambiguous;
+		const ambiguous: TicketOutput = { id: null, state, url: null, source: null, reason: message, code, candidates: [...ids] };
+		if (stateReason) ambiguous.stateReason = stateReason;
+		return ambiguous;
+	}
+	// Only a plain http(s) link is ever emitted as the ticket's address (issue 15).
+	const ticket: TicketOutput = { id: reference.id, state, url: webLinkOrNull(reference.url), source: reference.source };
 	if (reference.id === null && reason) ticket.reason = reason;
 	if (stateReason) ticket.stateReason = stateReason;
 	return ticket;

@@ -20,7 +20,7 @@ import {
 } from '../transport';
 import { configurationFault, readTriggerConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
 import { registrationFor, storeRegistration, type GeneratedSecret, type Registration } from './state';
-import { generateSecret, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
+import { generateSecret, secretFromCredential, storeVerifierAtActivation, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
 function failure(context: IHookFunctions, error: unknown): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
@@ -103,11 +103,50 @@ async function deleteSubscriptions(
 	return failed;
 }
 
+/**
+ * The verifier deliveries are checked against (see secretVerifier.ts), made from the credential as it is at
+ * activation; an incomplete credential fails the activation with its coded fault (AZDC-3104).
+ */
+async function verifierAtActivation(context: IHookFunctions): Promise<void> {
+	try {
+		await storeVerifierAtActivation(context);
+	} catch (error) {
+		throw failure(context, error);
+	}
+}
+
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
+
+/**
+ * Azure DevOps sends the subscription's secret with every delivery: on a plain-http URL anyone on the path reads it.
+ * Such a registration is refused unless the URL is loopback (local testing) or the user accepted it explicitly.
+ */
+function refuseSecretInClearText(context: IHookFunctions, config: TriggerConfig, url: string): void {
+	if (config.deliveryAuthentication === 'none' || config.allowSecretOverHttp) return;
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return;
+	}
+	if (parsed.protocol !== 'http:' || LOOPBACK_HOST.test(parsed.hostname)) return;
+	throw failure(
+		context,
+		new ConnectorError(
+			'secretOverPlainHttp',
+			`The webhook URL ${parsed.protocol}//${parsed.host}${parsed.pathname} is plain http: Azure DevOps would send the ${config.deliveryAuthentication === 'credential' ? "Service Hook Secret" : 'generated secret'} in clear text with every delivery.`,
+			{ field: 'Webhook URL' },
+		),
+	);
+}
+
 /** checkExists: true when every subscription stored for this URL still exists and still points at it. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
 	// n8n asks checkExists first at every activation: the one place to say what the settings got away with.
 	for (const warning of triggerSettingsWarnings(this)) this.logger.warn(`Azure DevOps Connector Trigger: ${warning}`);
+	if (config.registerSubscription) refuseSecretInClearText(this, config, webhookUrl(this));
+	if (config.deliveryAuthentication === 'credential') await verifierAtActivation(this);
 	if (!config.registerSubscription) {
 		if (config.deliveryAuthentication === 'generatedSecret') {
 			throw failure(
@@ -153,6 +192,7 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	const config = activationConfig(this);
 	if (!config.registerSubscription) return true;
 	const url = webhookUrl(this);
+	refuseSecretInClearText(this, config, url);
 	const where = await target(this, config);
 	const credentialType = where.credentialType;
 	const staticData = this.getWorkflowStaticData('node');
@@ -266,6 +306,7 @@ async function consumerAuthInputs(
 	} catch (error) {
 		throw failure(context, error);
 	}
+	await verifierAtActivation(context);
 	if (secret.kind === 'basicAuth') return { inputs: { basicAuthUsername: secret.user, basicAuthPassword: secret.password } };
 	// The Web Hooks consumer's httpHeaders input takes `name:value` lines whose value has no white space (its input
 	// descriptor's validation pattern): refuse before sending, without repeating the value.

@@ -13,12 +13,18 @@ import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connecto
 import { mapDevOpsState } from '../connector/stateMap';
 import { readTicketReference, type TicketReference } from '../connector/ticketReference';
 import type { WorkItemRelation } from '../connector/types';
-import type { HeaderBag, WebhookSecret } from '../connector/webhookSecret';
 import { errorCodeOf, resolveTarget, workItems, type AzureDevOpsCredentialType } from '../transport';
-import { configurationFault, readTriggerConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
+import {
+	configurationFault,
+	deliveryAuthenticationOf,
+	deliveryConfig,
+	triggerSettingsWarnings,
+	type TriggerConfig,
+} from './config';
 import { buildOutputItem, ticketOutput } from './output';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
-import { authenticateDelivery, secretFromCredential, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
+import { VERIFIER_KEY } from './secretVerifier';
+import { authenticateDelivery, nodeKeyOf, UNAUTHENTICATED_ANSWER, type AuthResult } from './webhookAuth';
 
 interface FetchedWorkItem {
 	id?: number;
@@ -65,41 +71,24 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 }
 
 async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResponseData> {
-	let config: TriggerConfig;
-	try {
-		config = readTriggerConfig(context);
-	} catch (error) {
-		const fault = configurationFault(error);
-		const spec = ERROR_CATALOGUE.webhookConfigurationInvalid;
-		const problem = fault ? `The trigger's settings are invalid: ${fault.message}` : 'The trigger\'s settings could not be read.';
-		context.logger.error(`Azure DevOps Connector Trigger: ${problem}`);
-		return reply(context, spec.httpStatus, {
-			code: spec.code,
-			message: formatErrorMessage(spec.code, undefined, problem, spec.fix),
-		});
-	}
-
-	// 1. Who sent it: checked before the body is even parsed.
+	// 1. Who sent it, before anything else is read: one parameter (how deliveries authenticate) and the secret's
+	//    verifier. Every refusal is the same answer, whatever the configuration.
+	const node = context.getNode();
+	const workflowId = context.getWorkflow().id;
+	const nodeKey = nodeKeyOf(workflowId, node);
 	const staticData = context.getWorkflowStaticData('node');
-	let credentialSecret: WebhookSecret | undefined;
-	if (config.deliveryAuthentication === 'credential') {
-		try {
-			credentialSecret = secretFromCredential(await context.getCredentials(WEBHOOK_SECRET_CREDENTIAL));
-		} catch (error) {
-			const connectorError =
-				error instanceof ConnectorError
-					? error
-					: new ConnectorError('webhookCredentialIncomplete', 'The Service Hook Secret credential could not be read.', {
-							field: 'Credential',
-						});
-			return replyError(context, connectorError, 401);
-		}
+	const mode = deliveryAuthenticationOf(context);
+	const checked = mode === undefined ? { ok: false } : authenticateDelivery(context, mode, node, nodeKey, staticData);
+	const auth: AuthResult = checked instanceof Promise ? await checked : checked;
+	if (!auth.ok) return reply(context, 401, { ...UNAUTHENTICATED_ANSWER });
+
+	// The configuration, computed once per set of parameters; a fault is told only to a caller who authenticated.
+	const outcome = deliveryConfig(context, nodeKey);
+	if (!outcome.ok) {
+		if (outcome.fresh) context.logger.error(`Azure DevOps Connector Trigger: ${outcome.message}`);
+		return reply(context, ERROR_CATALOGUE.webhookConfigurationInvalid.httpStatus, { code: outcome.code, message: outcome.message });
 	}
-	const auth = authenticateDelivery(config.deliveryAuthentication, context.getHeaderData() as HeaderBag, {
-		credentialSecret,
-		staticData,
-	});
-	if (!auth.ok) return replyError(context, auth.error, 401);
+	const config = outcome.config;
 
 	// 2. What it is.
 	let delivery: ParsedDelivery;
@@ -124,7 +113,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		revision: delivery.revision,
 	};
 	// The editor's test URL keeps to static data alone: its deliveries must not count as seen for the production URL.
-	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(context.getWorkflow().id, context.getNode().id);
+	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(workflowId, node.id);
 	const dedup = dedupStateOf(staticData, liveKey);
 	const verdict = checkDelivery(dedup.state, identity);
 	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery.workItemId);
@@ -176,6 +165,8 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	const recheck = latest === dedup.state ? verdict : checkDelivery(latest, identity);
 	if (recheck.verdict !== 'new') return repeated(context, recheck, delivery.workItemId);
 	storeDedupState(staticData, recordDelivery(latest, identity), dedup.key);
+	// A verifier refreshed on this process goes to static data with the window, in the same save.
+	if (auth.newerVerifier) staticData[VERIFIER_KEY] = auth.newerVerifier as unknown as IDataObject;
 	const item = buildOutputItem(
 		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags },
 		ticketOutput(reference, ticketState, reason, stateReason),

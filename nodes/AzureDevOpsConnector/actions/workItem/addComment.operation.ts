@@ -2,12 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
+import { commentTextAsHtml } from '../../connector/htmlFields';
 import { comments, isAzureDevOpsError, toNodeError, workItems, type WorkItem } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from './operationHelpers';
-
-/** The comments API is still a preview in 7.1; this is the version that takes a format. */
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -29,6 +28,11 @@ const properties: INodeProperties[] = [
 		options: [
 			{ name: 'HTML', value: 'html', description: 'The text is HTML, as the Discussion field shows it' },
 			{ name: 'Markdown', value: 'markdown', description: 'The text is Markdown' },
+			{
+				name: 'Plain Text',
+				value: 'text',
+				description: 'The text is shown as written (e.g. a ticket\'s message): < and & are escaped, line breaks kept',
+			},
 		],
 		default: 'html',
 		description: 'How Azure DevOps reads the text of the comment',
@@ -48,16 +52,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (text.trim() === '') {
 		throw operationError(this, new ConnectorError('commentEmpty', 'Comment is empty.', { field: 'Comment' }), itemIndex);
 	}
-	const format = this.getNodeParameter('format', itemIndex, 'html') === 'markdown' ? 'markdown' : 'html';
+	const chosen = this.getNodeParameter('format', itemIndex, 'html');
+	const format = chosen === 'markdown' ? 'markdown' : 'html';
+	// Plain text goes out as HTML with its markup characters escaped, so a requester's text never becomes markup.
+	const body = chosen === 'text' ? commentTextAsHtml(text) : text;
 	try {
-		const comment = await comments.add(this, target, id, text, { format }, { itemIndex });
+		const comment = await comments.add(this, target, id, body, { format }, { itemIndex });
 		return [{ json: comment, pairedItem: { item: itemIndex } }];
 	} catch (error) {
 		if (!(format === 'html' && isAzureDevOpsError(error, 'apiVersionUnsupported'))) throw toNodeError(this.getNode(), error, itemIndex);
 	}
 	// Azure DevOps Server 2019 has no comments resource: its Discussion is written through System.History.
-	const updated = await workItems.update(this, target, id, [{ op: 'add', path: '/fields/System.History', value: text }], {}, { itemIndex });
-	return [{ json: discussionEntry(updated, text), pairedItem: { item: itemIndex } }];
+	const updated = await workItems.update(this, target, id, [{ op: 'add', path: '/fields/System.History', value: body }], {}, { itemIndex });
+	return [{ json: discussionEntry(updated, body), pairedItem: { item: itemIndex } }];
 }
 
 /** A Discussion entry written through System.History, in the shape of a comment (it has no comment id). */

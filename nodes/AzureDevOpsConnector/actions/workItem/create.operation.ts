@@ -11,6 +11,7 @@ import {
 	fieldsProperty,
 	tagsFromParameter,
 	withWebUrl,
+	withTextEscaped,
 	writeFlagOptions,
 	writeFlags,
 } from './operationHelpers';
@@ -73,6 +74,7 @@ export const description = updateDisplayOptions({ show: { resource: ['workItem']
 
 interface CreateOptions {
 	parentWorkItem?: string | number;
+	escapeTextInHtmlFields?: boolean;
 	validateOnly?: boolean;
 	bypassRules?: boolean;
 	suppressNotifications?: boolean;
@@ -121,6 +123,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const { workItem } = await workItems.create(this, target, type, patch, writeFlags(options, 'relations'), { itemIndex });
+	const body = await withTextEscaped(this, target, patch, options, itemIndex);
+	const { workItem } = await workItems.create(this, target, type, body, writeFlags(options, 'relations'), { itemIndex });
 	return [{ json: withWebUrl(workItem, target), pairedItem: { item: itemIndex } }];
 }

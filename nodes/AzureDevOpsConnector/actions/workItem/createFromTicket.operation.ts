@@ -7,14 +7,20 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { ConnectorError, ConnectorErrors } from '../../connector/errors';
-import { normaliseTicketId, ticketReferencePatch } from '../../connector/ticketReference';
+import { normaliseTicketId, planTicketReference } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
 import { errorCodeOf, faultsError, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
 import { properties } from './createFromTicket/description';
-import { findExistingWorkItems, ticketKey, type WorkItemSummary } from './createFromTicket/lookup';
+import {
+	findExistingWorkItems,
+	isAmbiguous,
+	ticketKey,
+	type ExistingWorkItem,
+	type WorkItemSummary,
+} from './createFromTicket/lookup';
 import { runPool, type PoolSignal } from './createFromTicket/pool';
 
 export const description = updateDisplayOptions(
@@ -33,6 +39,8 @@ interface Plan {
 	ticketUrl: string | null;
 	workItemType: string;
 	patch: JsonPatchOperation[];
+	/** Coded warnings about the patch (AZDC-1092: a rendered tag named another ticket and was left out). */
+	warnings: string[];
 	/** Identity of the ticket within its organization and project, for the duplicate check. */
 	dedupKey: string;
 }
@@ -74,7 +82,10 @@ function showWarnings(context: IExecuteFunctions, warnings: string[], results: I
 	}
 	for (const result of results) {
 		if (!Array.isArray(result)) continue;
-		for (const item of result) item.json.warnings = [...warnings];
+		for (const item of result) {
+			const own = Array.isArray(item.json.warnings) ? (item.json.warnings as string[]) : [];
+			item.json.warnings = [...own, ...warnings];
+		}
 	}
 }
 
@@ -103,7 +114,7 @@ async function createAll(
 
 	// 2. Existing work items of these tickets: one search per organization and project for the whole batch.
 	const outcomes = new Map<number, Outcome>();
-	const existing = new Map<string, WorkItemSummary>();
+	const existing = new Map<string, ExistingWorkItem>();
 	if (options.ifExists !== 'createAnyway') {
 		for (const group of groupByTarget(plans)) {
 			const first = group[0];
@@ -133,6 +144,10 @@ async function createAll(
 	for (const plan of plans) {
 		if (outcomes.has(plan.index)) continue;
 		const hit = existing.get(plan.dedupKey);
+		if (hit && isAmbiguous(hit)) {
+			outcomes.set(plan.index, { error: itemError(context, hit.ambiguous, plan.index) });
+			continue;
+		}
 		if (hit) {
 			outcomes.set(
 				plan.index,
@@ -238,7 +253,7 @@ async function prepare(
 			field: 'System.WorkItemType',
 		});
 	}
-	const patch = ticketReferencePatch({ id: ticketId, url: ticketUrl }, options.referenceInput, rendered.patch);
+	const { patch, warnings } = planTicketReference({ id: ticketId, url: ticketUrl }, options.referenceInput, rendered.patch);
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
 	return {
 		index,
@@ -247,6 +262,7 @@ async function prepare(
 		ticketUrl,
 		workItemType,
 		patch,
+		warnings,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
 }
@@ -273,7 +289,7 @@ async function createWithRecovery(
 			}
 			lost = error;
 		}
-		let found: Map<string, WorkItemSummary>;
+		let found: Map<string, ExistingWorkItem>;
 		try {
 			found = await findExistingWorkItems(context, plan.config, [plan.ticketId], options.reference, options.retryAttempts);
 		} catch {
@@ -281,7 +297,8 @@ async function createWithRecovery(
 			return { error: describeFailure(plan, lost) };
 		}
 		const hit = found.get(ticketKey(plan.ticketId, options.reference));
-		if (hit) return { ok: { json: summaryOutput(plan, hit, true), created: true } };
+		if (hit && isAmbiguous(hit)) return { error: itemError(context, hit.ambiguous, plan.index) };
+		if (hit) return { ok: { json: withWarnings(plan, summaryOutput(plan, hit, true)), created: true } };
 	}
 	return { error: describeFailure(plan, lost) };
 }
@@ -303,7 +320,7 @@ async function sendCreate(
 	report({ attempts, ...rateLimit });
 	if (options.validateOnly) {
 		// Azure DevOps checked the work item but saved nothing: there is no id or address to report.
-		const json = workItemOutput(plan, body, false);
+		const json = withWarnings(plan, workItemOutput(plan, body, false));
 		return {
 			json: {
 				...json,
@@ -317,7 +334,7 @@ async function sendCreate(
 			created: false,
 		};
 	}
-	return { json: workItemOutput(plan, body, true), created: true };
+	return { json: withWarnings(plan, workItemOutput(plan, body, true)), created: true };
 }
 
 function workItemOutput(plan: Plan, body: IDataObject, created: boolean): IDataObject {
@@ -363,9 +380,16 @@ function itemOfShape(values: IDataObject): IDataObject {
 		skipped: false,
 		validateOnly: false,
 		reason: null,
+		// Coded findings about this item (AZDC-1092); on an n8n without execution hints, the settings' warnings too.
+		warnings: [],
 		ticket: null,
 		...values,
 	};
+}
+
+/** The plan's warnings, on the output of a work item this run wrote (not on one found from an earlier run). */
+function withWarnings(plan: Plan, json: IDataObject): IDataObject {
+	return { ...json, warnings: [...plan.warnings] };
 }
 
 function summaryOutput(plan: Plan, item: WorkItemSummary, created: boolean): IDataObject {

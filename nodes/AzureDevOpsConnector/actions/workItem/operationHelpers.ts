@@ -5,8 +5,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { ConnectorError } from '../../connector/errors';
+import { escapeHtmlPatch, htmlFieldsFrom, resolveHtmlFieldNames } from '../../connector/htmlFields';
 import type { JsonPatchOperation } from '../../connector/types';
 import {
+	fields as fieldsApi,
 	isAzureDevOpsError,
 	states as typeStates,
 	toNodeError,
@@ -150,6 +152,21 @@ export function withWebUrl(workItem: IDataObject, target: Target): IDataObject {
 	return { ...workItem, webUrl: workItemWebUrl(target, project, id) };
 }
 
+/**
+ * The patch with the text of every HTML field escaped, when the user said the values are plain text. Which fields
+ * are HTML is asked of the server (serverHtmlFields), with the fixed list as the fallback.
+ */
+export async function withTextEscaped(
+	context: RequestContext,
+	target: Target,
+	patch: JsonPatchOperation[],
+	options: { escapeTextInHtmlFields?: boolean },
+	itemIndex: number,
+): Promise<JsonPatchOperation[]> {
+	if (options.escapeTextInHtmlFields !== true) return patch;
+	return escapeHtmlPatch(patch, resolveHtmlFieldNames(await serverHtmlFields(context, target, itemIndex)));
+}
+
 /** The create and update options that Azure DevOps takes as flags. */
 export function writeFlags(
 	options: { validateOnly?: boolean; bypassRules?: boolean; suppressNotifications?: boolean },
@@ -174,6 +191,14 @@ export const writeFlagOptions: INodeProperties[] = [
 			'Whether to skip the work item type\'s rules (allowed values, required fields, state transitions). Needs the "Bypass rules on work item updates" permission.',
 	},
 	{
+		displayName: 'Escape Text in HTML Fields',
+		name: 'escapeTextInHtmlFields',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether the field values are plain text (e.g. from a ticket): in fields Azure DevOps shows as HTML, by their type on the server (Description, Repro Steps, the Discussion, custom HTML fields), characters such as < and & are escaped so that text never becomes markup',
+	},
+	{
 		displayName: 'Suppress Notifications',
 		name: 'suppressNotifications',
 		type: 'boolean',
@@ -188,6 +213,34 @@ export const writeFlagOptions: INodeProperties[] = [
 		description: 'Whether to only check the change against the rules without saving it',
 	},
 ];
+
+// The HTML fields of a project's process, as the server types them: read once per organization and project, then
+// kept for a while (a custom field added by an administrator is seen after at most this long).
+const HTML_FIELDS_TTL_MS = 10 * 60 * 1000;
+const htmlFieldsByProject = new Map<string, { at: number; names: Promise<ReadonlySet<string> | null> }>();
+
+/**
+ * The reference names (lower-case) of the fields Azure DevOps shows as HTML in the project (types `html` and
+ * `history`, from `GET {project}/_apis/wit/fields`), or null when the server does not say (no permission, an answer
+ * without types): then the fixed list applies (connector/htmlFields.ts).
+ */
+export async function serverHtmlFields(context: RequestContext, target: Target, itemIndex?: number): Promise<ReadonlySet<string> | null> {
+	const key = `${target.organizationUrl.toLowerCase()}\n${target.project.toLowerCase()}`;
+	const cached = htmlFieldsByProject.get(key);
+	if (cached && Date.now() - cached.at < HTML_FIELDS_TTL_MS) return await cached.names;
+	const names = (async () => {
+		try {
+			return htmlFieldsFrom(await fieldsApi.list(context, target, { itemIndex }));
+		} catch (error) {
+			if (isAzureDevOpsError(error, 'azureDevOpsNotFound', 'azureDevOpsForbidden', 'apiVersionUnsupported')) return null;
+			throw toNodeError(context.getNode(), error, itemIndex);
+		}
+	})();
+	htmlFieldsByProject.set(key, { at: Date.now(), names });
+	// A failed read is not remembered.
+	names.catch(() => htmlFieldsByProject.delete(key));
+	return await names;
+}
 
 export interface TypeState {
 	name: string;

@@ -12,6 +12,7 @@ import {
 	requireWorkItemId,
 	tagsFromParameter,
 	tagsOf,
+	withTextEscaped,
 	withWebUrl,
 	writeFlagOptions,
 	writeFlags,
@@ -74,12 +75,12 @@ const TAG_MERGE_ATTEMPTS = 3;
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const target = await itemTarget(this, itemIndex);
 	const id = requireWorkItemId(this, itemIndex);
-	const fields = fieldPatch(this, itemIndex, ['System.Tags']);
+	const given = fieldPatch(this, itemIndex, ['System.Tags']);
 	const addTags = tagsFromParameter(this.getNodeParameter('addTags', itemIndex, ''));
 	const removeTags = tagsFromParameter(this.getNodeParameter('removeTags', itemIndex, ''));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
-	if (fields.length === 0 && addTags.length === 0 && removeTags.length === 0) {
+	if (given.length === 0 && addTags.length === 0 && removeTags.length === 0) {
 		throw operationError(
 			this,
 			new ConnectorError('updateHasNothingToChange', 'No field to set and no tag to add or remove.', {
@@ -88,6 +89,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
+	const fields = await withTextEscaped(this, target, given, options, itemIndex);
 
 	let knownRevision: number | undefined;
 	if (this.getNodeParameter('onlyIfUnchanged', itemIndex, false) === true) {

@@ -17,6 +17,7 @@ import {
 } from '../../../connector/ticketReference';
 import { credentialOrganizations, type AzureDevOpsCredentialType, type OrganizationTarget, type Target } from '../../../transport';
 import { credentialTypeOf, itemTarget } from '../../target';
+import { serverHtmlFields } from '../operationHelpers';
 
 export type MissingVariableMode = 'error' | 'empty' | 'keep';
 export type IfExists = 'returnExisting' | 'createAnyway' | 'fail';
@@ -147,15 +148,14 @@ export class ConfigResolver {
 			});
 			const faults: ConnectorError[] = [];
 			collect(faults, () => checkOrganization(credential, settings.organizationUrl, settings.tokenIndexGiven ? settings.tokenIndex : undefined));
-			const attributeMap = collect(faults, () => this.compile(settings.attributeMap, settings.workItemType));
-			if (faults.length > 0 || !attributeMap) throw new ConnectorErrors(faults);
+			const checked = collect(faults, () => this.compile(settings.attributeMap, settings.workItemType));
+			if (faults.length > 0 || !checked) throw new ConnectorErrors(faults);
+			const where = { credentialType: credential.credentialType, organizationUrl: settings.organizationUrl, project: settings.project };
 			return {
 				key,
-				credentialType: credential.credentialType,
-				organizationUrl: settings.organizationUrl,
-				project: settings.project,
+				...where,
 				beginState: nonEmpty(settings.beginState),
-				attributeMap,
+				attributeMap: await this.withServerHtmlFields(checked, where, (html) => this.compile(settings.attributeMap, settings.workItemType, html)),
 				warnings: settings.warnings.map((warning) => `Connector Settings: ${warning}`),
 			};
 		});
@@ -200,14 +200,29 @@ export class ConfigResolver {
 				project: target.project,
 				workItemType: workItemType === '' ? undefined : workItemType,
 				beginState,
-				attributeMap,
+				attributeMap: await this.withServerHtmlFields(attributeMap, target, (html) => this.compile(parseMapText(map), undefined, html)),
 				warnings: [],
 			};
 		});
 	}
 
-	private compile(map: unknown, workItemType?: string): CompiledAttributeMap {
+	/**
+	 * The AttributeMap compiled against the HTML fields as the project's server types them. It was first compiled
+	 * against the fixed list, so that a faulty configuration fails before any request; it is compiled again only when
+	 * the server names its HTML fields.
+	 */
+	private async withServerHtmlFields(
+		checked: CompiledAttributeMap,
+		target: Target,
+		recompile: (htmlFieldNames: ReadonlySet<string>) => CompiledAttributeMap,
+	): Promise<CompiledAttributeMap> {
+		const fromServer = await serverHtmlFields(this.context, target);
+		return fromServer ? recompile(fromServer) : checked;
+	}
+
+	private compile(map: unknown, workItemType?: string, htmlFieldNames?: ReadonlySet<string> | null): CompiledAttributeMap {
 		return compileAttributeMap(map as Record<string, unknown>, {
+			htmlFieldNames,
 			htmlFields: this.options.htmlFields,
 			missingVariables: this.options.missingVariable,
 			workItemType,
