@@ -32,7 +32,7 @@ export const projectLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://dev.azure.com/my-organization/My%20Project',
+			placeholder: 'e.g. https://dev.azure.com/my-organization/My%20Project',
 			validation: [
 				{
 					type: 'regex',
@@ -47,7 +47,7 @@ export const projectLocator: INodeProperties = {
 			displayName: 'By Name',
 			name: 'name',
 			type: 'string',
-			placeholder: 'My Project',
+			placeholder: 'e.g. My Project',
 			hint: 'Only with a credential that has one organization',
 		},
 	],
@@ -66,7 +66,7 @@ export const workItemLocator: INodeProperties = {
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
-			placeholder: '42',
+			placeholder: 'e.g. 42',
 			validation: [
 				{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Not a work item ID: use a number' } },
 			],
@@ -75,7 +75,7 @@ export const workItemLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://dev.azure.com/my-organization/My%20Project/_workitems/edit/42',
+			placeholder: 'e.g. https://dev.azure.com/my-organization/My%20Project/_workitems/edit/42',
 			extractValue: { type: 'regex', regex: '(?:/workitems/|/_workitems/edit/)([0-9]+)' },
 		},
 		{
@@ -99,7 +99,7 @@ export const ticketReferenceOptions: INodeProperties[] = [
 		name: 'ticketField',
 		type: 'string',
 		default: '',
-		placeholder: 'Custom.TicketId',
+		placeholder: 'e.g. Custom.TicketId',
 		displayOptions: { show: { ticketReference: ['field'] } },
 		description: 'Reference name of the work item field that stores the ticket ID; the same in Create From Ticket and the trigger',
 	},

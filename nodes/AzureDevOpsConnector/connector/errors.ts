@@ -148,6 +148,12 @@ export const ERROR_CATALOGUE = {
 		fix: 'Only the connector writes the ticket tag. Keep ticket text that can start with the tag prefix (e.g. "Ticket:") out of System.Tags in the AttributeMap, or choose a tag prefix that no such text starts with.',
 	},
 
+	stateMapEmpty: {
+		code: 'AZDC-1070',
+		title: 'No Azure DevOps state is mapped to a ticket state',
+		fix: 'Set WorkItemEndState and EndState (the seed\'s "Closed" → "Return from DevOps"), or add a State Map row; otherwise every event would give ticket.state null.',
+	},
+
 	// 1060-1069: ticket reference and state map
 	ticketIdEmpty: {
 		code: 'AZDC-1060',
