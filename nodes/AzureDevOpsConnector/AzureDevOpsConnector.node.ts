@@ -51,6 +51,23 @@ export class AzureDevOpsConnector implements INodeType {
 				testedBy: 'azureDevOpsMultiOrgApiTest',
 				displayOptions: { show: { authentication: ['azureDevOpsMultiOrgApi'] } },
 			},
+			{
+				name: 'azureDevOpsServicePrincipalApi',
+				required: true,
+				testedBy: 'azureDevOpsServicePrincipalApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsServicePrincipalApi'] } },
+			},
+			{
+				name: 'azureDevOpsManagedIdentityApi',
+				required: true,
+				testedBy: 'azureDevOpsManagedIdentityApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsManagedIdentityApi'] } },
+			},
+			{
+				name: 'azureDevOpsOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['azureDevOpsOAuth2Api'] } },
+			},
 		],
 		properties,
 	};

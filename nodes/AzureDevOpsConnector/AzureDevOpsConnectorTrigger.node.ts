@@ -45,6 +45,23 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['azureDevOpsMultiOrgApi'] } },
 			},
 			{
+				name: 'azureDevOpsServicePrincipalApi',
+				required: true,
+				testedBy: 'azureDevOpsServicePrincipalApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsServicePrincipalApi'] } },
+			},
+			{
+				name: 'azureDevOpsManagedIdentityApi',
+				required: true,
+				testedBy: 'azureDevOpsManagedIdentityApiTest',
+				displayOptions: { show: { authentication: ['azureDevOpsManagedIdentityApi'] } },
+			},
+			{
+				name: 'azureDevOpsOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['azureDevOpsOAuth2Api'] } },
+			},
+			{
 				name: 'azureDevOpsWebhookAuthApi',
 				required: true,
 				testedBy: 'webhookSecretCheck',
@@ -67,6 +84,8 @@ export class AzureDevOpsConnectorTrigger implements INodeType {
 		credentialTest: {
 			webhookSecretCheck,
 			azureDevOpsMultiOrgApiTest: credentialTest.azureDevOpsMultiOrgApiTest,
+			azureDevOpsServicePrincipalApiTest: credentialTest.azureDevOpsServicePrincipalApiTest,
+			azureDevOpsManagedIdentityApiTest: credentialTest.azureDevOpsManagedIdentityApiTest,
 		},
 	};
 

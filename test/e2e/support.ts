@@ -5,7 +5,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { FABRIKAM_TOKEN, startEmulator, type Emulator } from '../emulator';
+import { FABRIKAM_TOKEN, startEmulator, type Emulator, type EmulatorOptions } from '../emulator';
 import * as n8n from '../../scripts/lib/n8n';
 
 for (const key of ['NO_PROXY', 'no_proxy']) {
@@ -45,6 +45,8 @@ export interface StackOptions {
 	env?: Record<string, string | number | undefined>;
 	/** Folders of further community packages to load beside this one (the benchmarks' floor triggers). */
 	packages?: string[];
+	/** Extra emulator options (e.g. `bearer`, to take Microsoft Entra tokens from a fake Entra ID). */
+	emulator?: EmulatorOptions;
 }
 
 function workFolder(name: string): string {
@@ -92,7 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 	const userFolder = path.join(dir, 'user');
 	n8n.linkPackage(userFolder);
 	for (const dir of options.packages ?? []) n8n.linkPackage(userFolder, dir);
-	const emu = await startEmulator({ allowLocalhostConsumers: true });
+	const emu = await startEmulator({ allowLocalhostConsumers: true, ...options.emulator });
 	const processes: n8n.N8nHandle[] = [];
 	let redis: { port: number; child: ChildProcess } | undefined;
 	const stopAll = async (): Promise<void> => {

@@ -85,7 +85,18 @@ export interface EmulatorOptions {
 	seed?: number;
 	hooks?: HookOptions;
 	openApiDir?: string;
+	/**
+	 * Accepts Bearer tokens that are not PATs (Microsoft Entra access tokens, see entra.ts): answers who the token is in
+	 * this organization, or why the service refuses it. Without it, only PATs sign in.
+	 */
+	bearer?: BearerVerifier;
 }
+
+/** Who a Bearer token is in an organization (`label` as in RequestRecord.token, never the token), or why not. */
+export type BearerVerifier = (
+	token: string,
+	organization: { name: string; hosting: 'services' | 'server' },
+) => { ok: true; label: string; user: string } | { ok: false; reason: string; challenge?: string };
 
 export interface RequestRecord {
 	at: string;
@@ -698,6 +709,8 @@ export class Emulator {
 		if (bearer) token = bearer[1];
 		const entry = token ? org.tokens.find((t) => t.token === token) : undefined;
 		if (entry) return entry;
+		const verdict = bearer && this.options.bearer ? this.options.bearer(bearer[1], { name: org.name, hosting: org.hosting }) : undefined;
+		if (verdict?.ok) return { token: '', label: verdict.label, user: identityFromText(verdict.user) };
 		const message = token
 			? 'TF400813: The user is not authorized to access this resource.'
 			: 'TF400813: Resource not available for anonymous access. Client authentication required.';
@@ -708,7 +721,10 @@ export class Emulator {
 			'Microsoft.TeamFoundation.Framework.Server.UnauthorizedRequestException, Microsoft.TeamFoundation.Framework.Server',
 			0,
 			3000,
-			{ 'WWW-Authenticate': `Basic realm="${orgUrl}"`, 'X-TFS-FedAuthRealm': orgUrl },
+			{
+				'WWW-Authenticate': verdict?.challenge ? `${verdict.challenge}, Basic realm="${orgUrl}"` : `Basic realm="${orgUrl}"`,
+				'X-TFS-FedAuthRealm': orgUrl,
+			},
 		);
 	}
 

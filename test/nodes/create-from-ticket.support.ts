@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi.credentials';
+import { AzureDevOpsServicePrincipalApi } from '../../credentials/AzureDevOpsServicePrincipalApi.credentials';
 import { AzureDevOpsConnector } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnector.node';
 import { FABRIKAM_TOKEN, type Emulator, type RequestRecord } from '../emulator';
 import { runNode } from '../support/n8n';
@@ -51,7 +52,7 @@ export interface RunOptions {
 	options?: IDataObject;
 	continueOnFail?: boolean;
 	credentials?: Record<string, IDataObject>;
-	authentication?: 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi';
+	authentication?: 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi' | 'azureDevOpsServicePrincipalApi';
 }
 
 /** Runs Start → Azure DevOps Connector (Create From Ticket) with the given tickets as input items. */
@@ -60,7 +61,7 @@ export async function createFromTicket(emu: Emulator, run: RunOptions) {
 	return await runNode({
 		type: NODE_TYPE,
 		nodeTypes: { [NODE_TYPE]: new AzureDevOpsConnector() },
-		credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi()],
+		credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi(), new AzureDevOpsServicePrincipalApi()],
 		credentials: (run.credentials ?? {
 			azureDevOpsApi: { organizationUrl: emu.orgUrl('fabrikam'), accessToken: FABRIKAM_TOKEN, allowHttp: true },
 		}) as never,

@@ -7,6 +7,8 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
 import { AzureDevOpsMultiOrgApi } from '../../credentials/AzureDevOpsMultiOrgApi.credentials';
+import { AzureDevOpsManagedIdentityApi } from '../../credentials/AzureDevOpsManagedIdentityApi.credentials';
+import { AzureDevOpsServicePrincipalApi } from '../../credentials/AzureDevOpsServicePrincipalApi.credentials';
 import { AzureDevOpsWebhookAuthApi } from '../../credentials/AzureDevOpsWebhookAuthApi.credentials';
 import { AzureDevOpsConnectorTrigger } from '../../nodes/AzureDevOpsConnector/AzureDevOpsConnectorTrigger.node';
 import { FABRIKAM_TOKEN, type Emulator } from '../emulator';
@@ -119,7 +121,7 @@ export async function triggerRig(emu: Emulator | undefined, options: RigOptions 
 		},
 		{
 			nodeTypes: { [TRIGGER_TYPE]: new AzureDevOpsConnectorTrigger() },
-			credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi(), new AzureDevOpsWebhookAuthApi()],
+			credentialTypes: [new AzureDevOpsApi(), new AzureDevOpsMultiOrgApi(), new AzureDevOpsServicePrincipalApi(), new AzureDevOpsManagedIdentityApi(), new AzureDevOpsWebhookAuthApi()],
 			credentials,
 			staticData: options.staticData,
 			staticDataPerRequest: options.staticDataPerRequest,

@@ -1,12 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Which credential the node uses: one organization, or several with a token each. */
+/** Which credential the node uses: PATs for one or several organizations, or a Microsoft Entra ID sign-in. */
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
 	name: 'authentication',
 	type: 'options',
 	options: [
+		{ name: 'Managed Identity (Microsoft Entra ID)', value: 'azureDevOpsManagedIdentityApi' },
+		{ name: 'OAuth2 Sign-In of a User (Microsoft Entra ID)', value: 'azureDevOpsOAuth2Api' },
 		{ name: 'One Organization', value: 'azureDevOpsApi' },
+		{ name: 'Service Principal (Microsoft Entra ID)', value: 'azureDevOpsServicePrincipalApi' },
 		{ name: 'Several Organizations', value: 'azureDevOpsMultiOrgApi' },
 	],
 	default: 'azureDevOpsApi',

@@ -6,7 +6,7 @@ import type { IExecuteFunctions, ILoadOptionsFunctions, INodeParameterResourceLo
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConnectorError } from '../connector/errors';
-import { resolveTarget, type AzureDevOpsCredentialType, type Target } from '../transport';
+import { readCredentialType, resolveTarget, type AzureDevOpsCredentialType, type Target } from '../transport';
 
 type ParameterContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -16,7 +16,7 @@ export function credentialTypeOf(context: ParameterContext, itemIndex = 0): Azur
 		'getInputData' in context
 			? context.getNodeParameter('authentication', itemIndex, 'azureDevOpsApi')
 			: context.getCurrentNodeParameter('authentication');
-	return authentication === 'azureDevOpsMultiOrgApi' ? 'azureDevOpsMultiOrgApi' : 'azureDevOpsApi';
+	return readCredentialType(authentication) ?? 'azureDevOpsApi';
 }
 
 /** The organization and project of one input item (the Project parameter against the node's credential). */

@@ -383,6 +383,33 @@ export const ERROR_CATALOGUE = {
 		fix: 'Check that the organization or collection URL points at Azure DevOps Services or Azure DevOps Server 2019 or later (not a proxy or sign-in page).',
 	},
 
+	// 4050-4069: Microsoft Entra ID sign-in (service principal, managed identity, OAuth2)
+	entraCredentialIncomplete: {
+		code: 'AZDC-4050',
+		title: 'The Microsoft Entra ID credential is incomplete or malformed',
+		fix: 'Fill in the field named above: tenant ID and client ID as shown on the app registration\'s Overview page, and its client secret value or its certificate (PEM private key and PEM certificate).',
+	},
+	entraSignInRefused: {
+		code: 'AZDC-4051',
+		title: 'Microsoft Entra ID refused the sign-in',
+		fix: 'Check the tenant ID, client ID and client secret or certificate against the app registration (Certificates & secrets); a secret that expired must be replaced. The AADSTS code above is Microsoft\'s reason.',
+	},
+	entraUnreachable: {
+		code: 'AZDC-4052',
+		title: 'The Microsoft Entra ID token endpoint did not answer usably',
+		fix: 'Check the Authority Host (https://login.microsoftonline.com for the public cloud) and that n8n can reach it (proxy, firewall).',
+	},
+	entraTokenRefused: {
+		code: 'AZDC-4053',
+		title: 'Azure DevOps refused the Microsoft Entra token (even a freshly fetched one)',
+		fix: 'Add the identity (service principal or managed identity) to the organization: Organization settings > Users > Add users, with an access level (Basic, or Stakeholder for work items only) and a project group that may edit work items; make sure the organization is connected to the same Microsoft Entra tenant.',
+	},
+	entraTokenForServer: {
+		code: 'AZDC-4054',
+		title: 'Microsoft Entra tokens cannot be used with Azure DevOps Server',
+		fix: 'Azure DevOps Server collections take Personal Access Tokens only: use the "One Organization" or "Several Organizations" credential for them, and list only https://dev.azure.com organizations in the Entra credential.',
+	},
+
 	// 5xxx: action-node operations
 	projectNotChosen: {
 		code: 'AZDC-5001',

@@ -147,6 +147,33 @@ export function authenticateForOrganization<T extends AuthenticatableRequest>(
 	};
 }
 
+/**
+ * Adds a Microsoft Entra access token (Bearer) to a request for one of the organizations a credential lists, with the
+ * same guards as a PAT: no redirects, a 401 instead of a sign-in page, and nothing sent to any other organization.
+ */
+export function authenticateBearerForOrganization<T extends AuthenticatableRequest>(
+	organizationUrls: readonly string[],
+	accessToken: string,
+	request: T,
+): T & { headers: Record<string, unknown> } & NoRedirects {
+	const entries = organizationUrls.map((organizationUrl, index) => ({ organizationUrl, token: accessToken, index }));
+	selectTokenForUrl(entries, requestTargetUrl(request));
+	if (accessToken === '') {
+		throw new ConnectorError('entraUnreachable', 'No Microsoft Entra token was fetched for this request; nothing was sent.');
+	}
+	const headers: Record<string, unknown> = { ...request.headers, 'X-TFS-FedAuthRedirect': 'Suppress' };
+	for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+	headers.Authorization = `Bearer ${accessToken}`;
+	return {
+		...request,
+		headers,
+		disableFollowRedirect: true,
+		followRedirect: false,
+		followAllRedirects: false,
+		sendCredentialsOnCrossOriginRedirect: false,
+	};
+}
+
 /** Checks that the seed's AccessToken index picks a token of the organization the settings URL names. */
 export function checkTokenIndex(entries: readonly OrganizationToken[], index: number, organizationUrl: string): void {
 	const entry = entries[index];

@@ -14,7 +14,7 @@ export {
 	useTransportClock,
 } from './request';
 export type { AzureDevOpsCredentialType, RateLimitInfo, RequestContext, RetryPolicy, TransportClock } from './request';
-export { credentialOrganizations, resolveTarget, workItemApiUrl, workItemWebUrl } from './target';
+export { credentialOrganizations, readCredentialType, resolveTarget, workItemApiUrl, workItemWebUrl } from './target';
 export type { OrganizationTarget, Target, TargetContext } from './target';
 export { describeServer, negotiateVersion, parseLocations } from './versions';
 export type { ResourceLocation, Route, ServerVersions } from './versions';

@@ -5,6 +5,7 @@
  * budget, safe retries, and errors mapped to NodeApiError with Azure DevOps' own message and our code.
  */
 import type {
+	IAdditionalCredentialOptions,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -17,11 +18,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import {
+	entraOrganizations,
+	entraTokens,
+	isEntraCredentialType,
+	tokenCacheKey,
+	type EntraCredentialType,
+} from './entraToken';
 import { ConnectorError, type ErrorKey } from '../connector/errors';
+import { requestTargetUrl, selectTokenForUrl } from '../connector/organizationTokens';
 import { AzureDevOpsError, keyForStatus, serviceFacts } from './errors';
 import { negotiateVersion, parseLocations, type Route, type ServerVersions } from './versions';
 
-export type AzureDevOpsCredentialType = 'azureDevOpsApi' | 'azureDevOpsMultiOrgApi';
+export type AzureDevOpsCredentialType =
+	| 'azureDevOpsApi'
+	| 'azureDevOpsMultiOrgApi'
+	| EntraCredentialType
+	| 'azureDevOpsOAuth2Api';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
@@ -103,7 +116,14 @@ export interface AzureDevOpsResponse<T> {
 }
 
 type Outcome =
-	| { kind: 'response'; status: number; headers: Record<string, string>; body: unknown }
+	| {
+			kind: 'response';
+			status: number;
+			headers: Record<string, string>;
+			body: unknown;
+			/** A 401 to a Microsoft Entra token that was fetched anew and refused again. */
+			bearerRefused?: boolean;
+	  }
 	| { kind: 'network'; reached: boolean; reason: string }
 	| { kind: 'refused'; error: unknown };
 
@@ -243,11 +263,92 @@ async function send(
 	credentialType: AzureDevOpsCredentialType,
 	options: IHttpRequestOptions,
 ): Promise<Outcome> {
+	if (credentialType === 'azureDevOpsOAuth2Api') return await sendWithOAuth2(context, options);
+	if (!isEntraCredentialType(credentialType)) return await sendOnce(context, credentialType, options);
+	// A 401 means Azure DevOps did nothing with the request, so sending it again with a fresh token is safe even for
+	// a create. Once: a second 401 to a token fetched just now is the identity's access, not the token's age.
+	const first = await sendWithEntraToken(context, credentialType, options, false);
+	if (first.outcome.kind !== 'response' || first.outcome.status !== 401) return first.outcome;
+	entraTokens.forget(first.cacheKey, first.token);
+	const second = await sendWithEntraToken(context, credentialType, options, true);
+	if (second.outcome.kind === 'response' && second.outcome.status === 401) {
+		entraTokens.forget(second.cacheKey, second.token);
+		return { ...second.outcome, bearerRefused: true };
+	}
+	return second.outcome;
+}
+
+/**
+ * One request with a Microsoft Entra credential. The token comes from this process's cache while fresh, else from the
+ * credential as n8n stored it (while fresh), else n8n is asked to fetch one: an empty expirable token makes n8n call
+ * the credential's `preAuthentication`, which fetches (one fetch shared by concurrent requests) and stores it.
+ */
+async function sendWithEntraToken(
+	context: RequestContext,
+	credentialType: EntraCredentialType,
+	options: IHttpRequestOptions,
+	renew: boolean,
+): Promise<{ outcome: Outcome; cacheKey: string; token: string }> {
+	const credentials = await context.getCredentials(credentialType);
+	const cacheKey = tokenCacheKey(credentialType, credentials);
+	let token = renew ? '' : (entraTokens.fresh(cacheKey)?.token ?? '');
+	const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
+	const storedExpiry = Number(credentials.expiresAt);
+	if (!renew && token === '' && stored !== '' && entraTokens.isFresh(storedExpiry)) {
+		token = stored;
+		entraTokens.remember(cacheKey, { token, expiresAt: storedExpiry });
+	}
+	const data = { ...credentials, accessToken: token };
+	const details = context.getNode().credentials?.[credentialType];
+	const outcome = await sendOnce(context, credentialType, options, {
+		credentialsDecrypted: { id: details?.id ?? '', name: details?.name ?? '', type: credentialType, data },
+	});
+	// n8n merged what preAuthentication fetched into `data`: the token this request carried.
+	return { outcome, cacheKey, token: typeof data.accessToken === 'string' ? data.accessToken : '' };
+}
+
+/**
+ * One request with the delegated OAuth2 credential. n8n's OAuth2 machinery signs it (its `authenticate` is not called
+ * for OAuth2 types), so the organization binding is checked here, before anything is sent; and n8n refreshes the token
+ * on a 401 only when the request throws, so status errors are not ignored for this type (a thrown answer is read back
+ * into the same outcome below).
+ */
+async function sendWithOAuth2(context: RequestContext, options: IHttpRequestOptions): Promise<Outcome> {
+	try {
+		const credentials = await context.getCredentials('azureDevOpsOAuth2Api');
+		const token = credentials.oauthTokenData as { access_token?: unknown } | undefined;
+		if (!token || typeof token.access_token !== 'string' || token.access_token === '') {
+			throw new ConnectorError('entraCredentialIncomplete', 'The OAuth2 credential is not connected to an account yet.', {
+				field: 'Connect my account',
+				fix: 'Open the credential and press "Connect my account" (or "Sign in with Microsoft"), then sign in and consent.',
+			});
+		}
+		const organizations = entraOrganizations(credentials.organizations, credentials.allowHttp === true);
+		selectTokenForUrl(
+			organizations.map((organizationUrl, index) => ({ organizationUrl, token: '', index })),
+			requestTargetUrl(options),
+		);
+	} catch (error) {
+		return { kind: 'refused', error };
+	}
+	const outcome = await sendOnce(context, 'azureDevOpsOAuth2Api', { ...options, ignoreHttpStatusErrors: false });
+	// n8n already refreshed the token once on the first 401 and sent the request again.
+	if (outcome.kind === 'response' && outcome.status === 401) return { ...outcome, bearerRefused: true };
+	return outcome;
+}
+
+async function sendOnce(
+	context: RequestContext,
+	credentialType: AzureDevOpsCredentialType,
+	options: IHttpRequestOptions,
+	additionalCredentialOptions?: IAdditionalCredentialOptions,
+): Promise<Outcome> {
 	try {
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
 			context,
 			credentialType,
 			{ ...options, headers: { ...options.headers } },
+			additionalCredentialOptions,
 		)) as IN8nHttpFullResponse;
 		return {
 			kind: 'response',
@@ -258,6 +359,14 @@ async function send(
 	} catch (error) {
 		const cause = causeOf(error);
 		if (cause instanceof ConnectorError) return { kind: 'refused', error: cause };
+		if (credentialType === 'azureDevOpsOAuth2Api' && isRefreshRefused(error)) {
+			return {
+				kind: 'refused',
+				error: new ConnectorError('entraSignInRefused', 'Microsoft Entra ID refused to refresh the sign-in of this OAuth2 credential.', {
+					fix: 'Open the credential and reconnect it ("Reconnect", then sign in again): the refresh token was revoked or expired, or consent was withdrawn.',
+				}),
+			};
+		}
 		const status = (cause as { response?: { status?: number } } | undefined)?.response?.status;
 		if (typeof status === 'number') {
 			const response = (cause as { response: { headers?: unknown; data?: unknown } }).response;
@@ -348,6 +457,21 @@ function causeOf(error: unknown): unknown {
 	return current;
 }
 
+/**
+ * Whether n8n's OAuth2 refresh was refused: n8n 2.x raises its "needs to be reconnected" error (failure cause
+ * `credential-invalid`), n8n 1.x the OAuth client's AuthError (code EAUTH).
+ */
+function isRefreshRefused(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const candidate = current as { code?: unknown; failure?: { cause?: unknown }; message?: unknown; cause?: unknown };
+		if (candidate.code === 'EAUTH' || candidate.failure?.cause === 'credential-invalid') return true;
+		if (typeof candidate.message === 'string' && /needs to be reconnected/.test(candidate.message)) return true;
+		current = candidate.cause;
+	}
+	return false;
+}
+
 function networkCode(error: unknown): string {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
@@ -383,7 +507,7 @@ function toAzureDevOpsError(
 	}
 	const { status, body, headers } = outcome;
 	const facts = serviceFacts(body);
-	const key = keyForStatus(status, facts.serviceType);
+	const key = outcome.bearerRefused ? 'entraTokenRefused' : keyForStatus(status, facts.serviceType);
 	let problem = facts.serviceMessage
 		? `Azure DevOps answered ${status} to ${what}: ${facts.serviceMessage}`
 		: `Azure DevOps answered ${status} to ${what}.`;

@@ -14,6 +14,7 @@ import type {
 import { parseAzureDevOpsUrl } from '../connector/azureDevOpsUrl';
 import { ConnectorError } from '../connector/errors';
 import { splitOrganizationList } from '../connector/organizationTokens';
+import { entraOrganizations, isEntraCredentialType } from './entraToken';
 import type { AzureDevOpsCredentialType } from './request';
 
 /** An organization (Services) or collection (Server), reached with one credential. */
@@ -30,6 +31,19 @@ export interface Target extends OrganizationTarget {
 
 export type TargetContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions;
 
+const CREDENTIAL_TYPES: readonly AzureDevOpsCredentialType[] = [
+	'azureDevOpsApi',
+	'azureDevOpsMultiOrgApi',
+	'azureDevOpsServicePrincipalApi',
+	'azureDevOpsManagedIdentityApi',
+	'azureDevOpsOAuth2Api',
+];
+
+/** The credential type an `authentication` parameter names, or undefined for anything else. */
+export function readCredentialType(value: unknown): AzureDevOpsCredentialType | undefined {
+	return CREDENTIAL_TYPES.find((type) => type === value);
+}
+
 /** The organizations a credential lists, in its order. */
 export async function credentialOrganizations(
 	context: TargetContext,
@@ -40,7 +54,9 @@ export async function credentialOrganizations(
 	const urls =
 		credentialType === 'azureDevOpsApi'
 			? [String(credentials.organizationUrl ?? '')]
-			: splitOrganizationList(String(credentials.organizations ?? ''));
+			: isEntraCredentialType(credentialType) || credentialType === 'azureDevOpsOAuth2Api'
+				? entraOrganizations(credentials.organizations, allowHttp)
+				: splitOrganizationList(String(credentials.organizations ?? ''));
 	return urls.map((url) => ({
 		credentialType,
 		organizationUrl: parseAzureDevOpsUrl(url, { allowHttp, field: 'Organization URL', asOrganization: true }).organizationUrl,

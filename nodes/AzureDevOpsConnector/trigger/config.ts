@@ -11,7 +11,7 @@ import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
 import type { TicketReferenceOptions } from '../connector/ticketReference';
 import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType } from '../connector/types';
-import type { AzureDevOpsCredentialType } from '../transport';
+import { readCredentialType, type AzureDevOpsCredentialType } from '../transport';
 import { SEED_END_STATE, SEED_WORK_ITEM_END_STATE } from './description';
 
 export type TriggerAuthentication = AzureDevOpsCredentialType | 'none';
@@ -182,7 +182,7 @@ export function readTriggerConfig(context: ParameterContext): TriggerConfig {
 
 function configFromParameters(p: IDataObject): TriggerConfig {
 	const authentication: TriggerAuthentication =
-		p.authentication === 'azureDevOpsMultiOrgApi' ? 'azureDevOpsMultiOrgApi' : p.authentication === 'none' ? 'none' : 'azureDevOpsApi';
+		p.authentication === 'none' ? 'none' : (readCredentialType(p.authentication) ?? 'azureDevOpsApi');
 	const options = objectOf(p.options);
 	const filters = objectOf(p.filters);
 	const stateMapRows = objectOf(p.stateMap).row;

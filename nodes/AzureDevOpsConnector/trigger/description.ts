@@ -7,7 +7,7 @@ import { ticketReferenceOptions, projectLocator } from '../actions/common.descri
  * Notices are plain one-line texts: n8n 2.x shows a notice's text without its HTML, so "<br>" would run lines together.
  */
 
-const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi'] };
+const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi', 'azureDevOpsManagedIdentityApi', 'azureDevOpsOAuth2Api'] };
 
 /** The five work-item events, in the words of Azure DevOps' "Create subscription" dialog. */
 export const EVENT_OPTIONS = [
@@ -60,19 +60,34 @@ export const triggerProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
-				name: 'One Organization',
-				value: 'azureDevOpsApi',
-				description: 'Registers the subscription and reads work items with an Azure DevOps API credential',
-			},
-			{
-				name: 'Several Organizations',
-				value: 'azureDevOpsMultiOrgApi',
-				description: 'The same with a credential that holds several organizations',
+				name: 'Managed Identity (Microsoft Entra ID)',
+				value: 'azureDevOpsManagedIdentityApi',
+				description: 'The same, as the managed identity of the Azure resource n8n runs on (Azure DevOps Services only)',
 			},
 			{
 				name: 'None (Subscription Created by Hand)',
 				value: 'none',
 				description: 'Only receive deliveries; the subscription is made in Azure DevOps by hand',
+			},
+			{
+				name: 'OAuth2 Sign-In of a User (Microsoft Entra ID)',
+				value: 'azureDevOpsOAuth2Api',
+				description: 'The same, as the user who connected the credential (Azure DevOps Services only)',
+			},
+			{
+				name: 'One Organization',
+				value: 'azureDevOpsApi',
+				description: 'Registers the subscription and reads work items with an Azure DevOps API credential',
+			},
+			{
+				name: 'Service Principal (Microsoft Entra ID)',
+				value: 'azureDevOpsServicePrincipalApi',
+				description: 'The same, signed in as a Microsoft Entra ID application (Azure DevOps Services only)',
+			},
+			{
+				name: 'Several Organizations',
+				value: 'azureDevOpsMultiOrgApi',
+				description: 'The same with a credential that holds several organizations',
 			},
 		],
 		default: 'azureDevOpsApi',

@@ -221,7 +221,7 @@ const htmlFieldsByProject = new Map<string, { at: number; names: Promise<Readonl
 
 /**
  * The reference names (lower-case) of the fields Azure DevOps shows as HTML in the project (types `html` and
- * `history`, from `GET {project}/_apis/wit/fields`), or null when the server does not say (no permission, an answer
+ * `history`, from the project's field list, `fields.list`), or null when the server does not say (no permission, an answer
  * without types): then the fixed list applies (connector/htmlFields.ts).
  */
 export async function serverHtmlFields(context: RequestContext, target: Target, itemIndex?: number): Promise<ReadonlySet<string> | null> {
