@@ -164,7 +164,7 @@ describeInBrowser(`the editor in a real browser, n8n ${majorUnderTest()}.x${canR
 		expect(problems).toEqual([
 			'[AZDC-1044] URL: "URL" and "Url" are both URL.',
 			'[AZDC-1004] ConnectorType: ConnectorType is "Jira"; this node handles "AzureDevOps" only.',
-			'[AZDC-1011] URL: "http://dev.azure.com/fabrikam/Service Desk" uses http.',
+			'[AZDC-1011] URL: "http://dev.azure.com/…" uses http.',
 			'[AZDC-1020] AccessToken: AccessToken (text) is not a whole number of 0 or more.',
 		]);
 		expect(await description.innerText()).toContain('How to fix:');

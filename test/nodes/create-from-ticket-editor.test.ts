@@ -44,8 +44,8 @@ describe('a settings key that is ignored', () => {
 				location: 'outputPane',
 			},
 		]);
-		// With hints available, the items keep their one shape.
-		expect(run.items[0].json).not.toHaveProperty('warnings');
+		// With hints available, the items keep their one shape: no settings warning is repeated on them.
+		expect(run.items[0].json.warnings).toEqual([]);
 	});
 
 	it('shows nothing when the settings are clean', async () => {
@@ -148,6 +148,7 @@ describe('one shape for every output item', () => {
 		'title',
 		'url',
 		'validateOnly',
+		'warnings',
 		'webUrl',
 		'workItemType',
 	];

@@ -194,6 +194,7 @@ describe('BeginState', () => {
 			skipped: true,
 			existing: false,
 			validateOnly: false,
+			warnings: [],
 			reason: expect.stringContaining(`"New" is not the BeginState "${BEGIN_STATE}"`),
 			ticket: { id: '1', url: 'https://servicedesk.example.com/tickets/1' },
 			created: false,

@@ -391,7 +391,7 @@ describe('class 1: ticket text cannot make a work item claim another ticket', ()
 		// The ticket's own reference in the text is no conflict: kept once, no warning.
 		const own = await createFromTicket(emu, { tickets: [ticket(600, { Category: 'ticket:600' })], parameters: { connectorSettings: settings() }, credentials: credentials() });
 		expect(references(tagsOf(own.items[0].json.id as number))).toHaveLength(1);
-		expect(own.items[0].json.warnings).toBeUndefined();
+		expect(own.items[0].json.warnings).toEqual([]);
 	});
 
 	it('the trigger reads such a work item as its own ticket, never as ticket 999', async () => {

@@ -35,7 +35,7 @@ export const projectLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://dev.azure.com/my-organization/My%20Project',
+			placeholder: 'e.g. https://dev.azure.com/my-organization/My%20Project',
 			validation: [
 				{
 					type: 'regex',
@@ -50,7 +50,7 @@ export const projectLocator: INodeProperties = {
 			displayName: 'By Name',
 			name: 'name',
 			type: 'string',
-			placeholder: 'My Project',
+			placeholder: 'e.g. My Project',
 			hint: 'Only with a credential that has one organization',
 		},
 	],
@@ -69,7 +69,7 @@ export const workItemLocator: INodeProperties = {
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
-			placeholder: '42',
+			placeholder: 'e.g. 42',
 			validation: [
 				{ type: 'regex', properties: { regex: '^\\s*[0-9]+\\s*$', errorMessage: 'Not a work item ID: use a number' } },
 			],
@@ -78,7 +78,7 @@ export const workItemLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://dev.azure.com/my-organization/My%20Project/_workitems/edit/42',
+			placeholder: 'e.g. https://dev.azure.com/my-organization/My%20Project/_workitems/edit/42',
 			extractValue: { type: 'regex', regex: '(?:/workitems/|/_workitems/edit/)([0-9]+)' },
 		},
 		{
@@ -102,7 +102,7 @@ export const ticketReferenceOptions: INodeProperties[] = [
 		name: 'ticketField',
 		type: 'string',
 		default: '',
-		placeholder: 'Custom.TicketId',
+		placeholder: 'e.g. Custom.TicketId',
 		displayOptions: { show: { ticketReference: ['field'] } },
 		description: 'Reference name of the work item field that stores the ticket ID; the same in Create From Ticket and the trigger',
 	},

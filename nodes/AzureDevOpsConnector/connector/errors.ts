@@ -148,6 +148,12 @@ export const ERROR_CATALOGUE = {
 		fix: 'Only the connector writes the ticket tag. Keep ticket text that can start with the tag prefix (e.g. "Ticket:") out of System.Tags in the AttributeMap, or choose a tag prefix that no such text starts with.',
 	},
 
+	stateMapEmpty: {
+		code: 'AZDC-1070',
+		title: 'No Azure DevOps state is mapped to a ticket state',
+		fix: 'Set WorkItemEndState and EndState (the seed\'s "Closed" → "Return from DevOps"), or add a State Map row; otherwise every event would give ticket.state null.',
+	},
+
 	// 1060-1069: ticket reference and state map
 	ticketIdEmpty: {
 		code: 'AZDC-1060',
@@ -695,10 +701,10 @@ function countOmitted(faults: readonly ConnectorError[], key: ErrorKey, count: n
 export class ConnectorErrors extends Error {
 	readonly errors: readonly ConnectorError[];
 	readonly code: string;
-	/** How many faults were found in all, including those only counted. */
-	readonly total: number;
 	/** What the faults are in, for the headline: "4 problems in the Connector Settings". */
 	readonly subject: string;
+	/** How many faults were found in all, including those only counted. */
+	readonly total: number;
 
 	constructor(errors: readonly ConnectorError[], subject = 'the Connector Settings') {
 		const first = errors[0];
@@ -718,8 +724,8 @@ export class ConnectorErrors extends Error {
 		this.name = 'ConnectorErrors';
 		this.errors = listed;
 		this.code = first.code;
-		this.total = total;
 		this.subject = subject;
+		this.total = total;
 	}
 }
 
@@ -734,7 +740,7 @@ export interface FaultReport {
 }
 
 /** Builds the report of several faults (see FaultReport); `subject` names what they are in. */
-export function reportFaults(errors: readonly ConnectorError[], subject: string): FaultReport {
+export function reportFaults(errors: readonly ConnectorError[], subject: string, total = errors.length): FaultReport {
 	const problems = errors.map((error) => `[${error.code}] ${error.field ? `${error.field}: ` : ''}${error.problem}`);
 	const codesByFix = new Map<string, string[]>();
 	for (const error of errors) {
@@ -743,7 +749,7 @@ export function reportFaults(errors: readonly ConnectorError[], subject: string)
 		codesByFix.set(error.fix, codes);
 	}
 	const fixes = [...codesByFix].map(([fix, codes]) => `${codes.join(', ')}: ${fix}`);
-	const headline = errors.length === 1 && errors[0] ? errors[0].message : `${errors.length} problems in ${subject}`;
+	const headline = errors.length === 1 && errors[0] ? errors[0].message : `${total} problems in ${subject}`;
 	return { headline, problems, fixes };
 }
 

@@ -94,7 +94,7 @@ export function faultsError(
 	itemIndex?: number,
 	where = '',
 ): NodeOperationError {
-	const report = reportFaults(error.errors, error.subject);
+	const report = reportFaults(error.errors, error.subject, error.total);
 	const single = error.errors.length === 1 ? error.errors[0] : undefined;
 	const message = single
 		? where === ''

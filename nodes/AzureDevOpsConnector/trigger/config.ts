@@ -12,6 +12,7 @@ import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
 import type { TicketReferenceOptions } from '../connector/ticketReference';
 import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType } from '../connector/types';
 import { readCredentialType, type AzureDevOpsCredentialType } from '../transport';
+import { SEED_END_STATE, SEED_WORK_ITEM_END_STATE } from './description';
 
 export type TriggerAuthentication = AzureDevOpsCredentialType | 'none';
 export type DeliveryAuthentication = 'generatedSecret' | 'credential' | 'none';
@@ -42,8 +43,9 @@ const DEFAULTS: IDataObject = {
 	onlyStateChanges: true,
 	configuration: 'parameters',
 	connectorSettings: '',
-	workItemEndState: '',
-	endState: '',
+	// The seed's pair, as the panel's defaults (trigger/description.ts).
+	workItemEndState: SEED_WORK_ITEM_END_STATE,
+	endState: SEED_END_STATE,
 	stateMap: {},
 	filters: {},
 	options: {},

@@ -1,6 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ticketReferenceOptions, projectLocator } from '../actions/common.descriptions';
 
+/*
+ * The panel reads top-down like n8n's own triggers: the credential, then what to watch (project, events, how the
+ * subscription is made), then how deliveries are authenticated, then the state mapping, filters and options.
+ * Notices are plain one-line texts: n8n 2.x shows a notice's text without its HTML, so "<br>" would run lines together.
+ */
 
 const withCredential = { authentication: ['azureDevOpsApi', 'azureDevOpsMultiOrgApi', 'azureDevOpsServicePrincipalApi', 'azureDevOpsManagedIdentityApi', 'azureDevOpsOAuth2Api'] };
 
@@ -13,20 +18,41 @@ export const EVENT_OPTIONS = [
 	{ name: 'Work Item Updated', value: 'workitem.updated' },
 ];
 
-const MANUAL_STEPS =
-	'<b>Create the subscription in Azure DevOps by hand:</b><br>' +
-	'1. Project settings → Service hooks → Create subscription (+).<br>' +
-	'2. Choose <b>Web Hooks</b>, Next.<br>' +
-	'3. Trigger on this type of event: <b>Work item updated</b> (or the event chosen below); Field: <b>State</b>; optionally an area path and work item type. Next.<br>' +
-	'4. URL: the <b>Production URL</b> shown under "Webhook URLs" at the top of this node (the Test URL while you click "Listen for test event").<br>' +
-	'5. Basic authentication user name and password, or HTTP headers ("X-Authorization:Bearer &lt;token&gt;"): exactly those of the Service Hook Secret credential chosen below.<br>' +
-	'6. Resource details to send: <b>All</b>; Messages to send: <b>None</b>; Detailed messages to send: <b>None</b>. Test, then Finish.';
+/** The seed's pair: the work item state that ends the work, and the ticket state it leads to. */
+export const SEED_WORK_ITEM_END_STATE = 'Closed';
+export const SEED_END_STATE = 'Return from DevOps';
+
+/** Creating the subscription by hand, one notice per step (no button names: they differ between n8n versions). */
+export const MANUAL_STEPS = [
+	'Create the subscription by hand in Azure DevOps: Project settings → Service hooks → Create subscription → Web Hooks.',
+	'Trigger on the events chosen above (Work item updated: Field State); URL: this node\'s Production URL, under "Webhook URLs" at the top of this panel.',
+	'Authentication as chosen in Delivery Authentication below; Resource details to send: All; Messages and Detailed messages to send: None.',
+];
 
 /** The one line that makes the seed's manual set-up (a subscription without authentication) possible. */
 export const BY_HAND_NEEDS_OTHER_AUTHENTICATION =
 	'A subscription made by hand has no generated secret: choose Delivery Authentication "None" (the service desk guide\'s set-up, no authentication on the service hook) or "Service Hook Secret Credential" with the same secret on the subscription.';
 
+/** Shown while the state pair is incomplete: nothing would be mapped, and activation fails. */
+export const STATE_PAIR_INCOMPLETE =
+	'WorkItemEndState and EndState are both needed to give ticket.state (e.g. Closed → Return from DevOps); without them activation fails with AZDC-1070 (or AZDC-1041/1042 when only one is set).';
+
+/** A notice shown with a subscription made by hand: without a credential, or with automatic registration off. */
+function byHand(name: string, text: string, show: Record<string, unknown[]> = {}): INodeProperties[] {
+	return [
+		{ displayName: text, name, type: 'notice', default: '', displayOptions: { show: { authentication: ['none'], ...show } } },
+		{
+			displayName: text,
+			name: `${name}WithCredential`,
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { ...withCredential, registerSubscription: [false], ...show } },
+		},
+	];
+}
+
 export const triggerProperties: INodeProperties[] = [
+	// 1. The credential.
 	{
 		displayName: 'Azure DevOps Credential',
 		name: 'authentication',
@@ -68,33 +94,18 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'The credential used to register the service-hook subscription and to read work items',
 	},
 	{
+		// Where n8n's editor shows the credential fields: right below the choice of credential.
+		displayName: 'Credential',
+		name: 'credentials',
+		type: 'credentials',
+		default: '',
+	},
+
+	// 2. What to watch, and how the subscription is made.
+	{
 		...projectLocator,
 		description: 'The project whose work items are watched; events of other projects are ignored',
 		displayOptions: { show: withCredential },
-	},
-	{
-		displayName: 'Register Subscription Automatically',
-		name: 'registerSubscription',
-		type: 'boolean',
-		default: true,
-		noDataExpression: true,
-		displayOptions: { show: withCredential },
-		description:
-			'Whether the trigger creates the service-hook subscription in Azure DevOps when the workflow is activated (and removes it when deactivated). Needs a token with the Service Hooks (Read & Write) scope.',
-	},
-	{
-		displayName: MANUAL_STEPS,
-		name: 'manualStepsNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { authentication: ['none'] } },
-	},
-	{
-		displayName: MANUAL_STEPS,
-		name: 'manualStepsNoticeWithCredential',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { ...withCredential, registerSubscription: [false] } },
 	},
 	{
 		displayName: 'Events',
@@ -107,6 +118,27 @@ export const triggerProperties: INodeProperties[] = [
 		description:
 			'The work-item events that start the workflow. An automatic registration creates one subscription per event.',
 	},
+	{
+		displayName: 'Only When State Changed',
+		name: 'onlyStateChanges',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether "Work item updated" events start the workflow only when System.State changed. Also asked of Azure DevOps when the subscription is registered automatically.',
+	},
+	{
+		displayName: 'Register Subscription Automatically',
+		name: 'registerSubscription',
+		type: 'boolean',
+		default: true,
+		noDataExpression: true,
+		displayOptions: { show: withCredential },
+		description:
+			'Whether the trigger creates the service-hook subscription in Azure DevOps when the workflow is activated (and removes it when deactivated). Needs a token with the Service Hooks (Read & Write) scope.',
+	},
+	...MANUAL_STEPS.flatMap((text, index) => byHand(`manualStep${index + 1}Notice`, text)),
+
+	// 3. How deliveries are authenticated.
 	{
 		displayName: 'Delivery Authentication',
 		name: 'deliveryAuthentication',
@@ -133,22 +165,9 @@ export const triggerProperties: INodeProperties[] = [
 		default: 'generatedSecret',
 		description: 'How a delivery proves that it comes from your Azure DevOps subscription; others get 401',
 	},
-	{
-		displayName: BY_HAND_NEEDS_OTHER_AUTHENTICATION,
-		name: 'byHandAuthenticationNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { authentication: ['none'], deliveryAuthentication: ['generatedSecret'] } },
-	},
-	{
-		displayName: BY_HAND_NEEDS_OTHER_AUTHENTICATION,
-		name: 'byHandAuthenticationNoticeWithCredential',
-		type: 'notice',
-		default: '',
-		displayOptions: {
-			show: { ...withCredential, registerSubscription: [false], deliveryAuthentication: ['generatedSecret'] },
-		},
-	},
+	...byHand('byHandAuthenticationNotice', BY_HAND_NEEDS_OTHER_AUTHENTICATION, {
+		deliveryAuthentication: ['generatedSecret'],
+	}),
 	{
 		displayName:
 			'Without authentication anyone who learns the webhook URL can start this workflow and set tickets to any state. Use a Service Hook Secret credential unless the URL is reachable only from Azure DevOps.',
@@ -157,14 +176,8 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { deliveryAuthentication: ['none'] } },
 	},
-	{
-		displayName: 'Only When State Changed',
-		name: 'onlyStateChanges',
-		type: 'boolean',
-		default: true,
-		description:
-			'Whether "Work item updated" events start the workflow only when System.State changed. Also asked of Azure DevOps when the subscription is registered automatically.',
-	},
+
+	// 4. The state mapping, then filters and options.
 	{
 		displayName: 'State Mapping From',
 		name: 'configuration',
@@ -189,7 +202,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Connector Settings',
 		name: 'connectorSettings',
 		type: 'json',
-		default: '{\n  "ConnectorType": "AzureDevOps",\n  "EndState": "Return from DevOps",\n  "WorkItemEndState": "Closed"\n}',
+		default: `{\n  "ConnectorType": "AzureDevOps",\n  "EndState": "${SEED_END_STATE}",\n  "WorkItemEndState": "${SEED_WORK_ITEM_END_STATE}"\n}`,
 		typeOptions: { rows: 6 },
 		displayOptions: { show: { configuration: ['settingsJson'] } },
 		description:
@@ -199,19 +212,31 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'WorkItemEndState',
 		name: 'workItemEndState',
 		type: 'string',
-		default: '',
-		placeholder: 'Closed',
+		default: SEED_WORK_ITEM_END_STATE,
 		displayOptions: { show: { configuration: ['parameters'] } },
-		description: 'The Azure DevOps state that ends the work, e.g. Closed',
+		description: 'The Azure DevOps state that ends the work; the event that moves the work item into it gives EndState',
 	},
 	{
 		displayName: 'EndState',
 		name: 'endState',
 		type: 'string',
-		default: '',
-		placeholder: 'Return from DevOps',
+		default: SEED_END_STATE,
 		displayOptions: { show: { configuration: ['parameters'] } },
 		description: 'The ticket state to move to when the work item reaches WorkItemEndState; output as ticket.state',
+	},
+	{
+		displayName: STATE_PAIR_INCOMPLETE,
+		name: 'workItemEndStateEmptyNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { configuration: ['parameters'], workItemEndState: [''] } },
+	},
+	{
+		displayName: STATE_PAIR_INCOMPLETE,
+		name: 'endStateEmptyNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { configuration: ['parameters'], endState: [''] } },
 	},
 	{
 		displayName: 'State Map',
@@ -231,14 +256,14 @@ export const triggerProperties: INodeProperties[] = [
 						name: 'devOpsState',
 						type: 'string',
 						default: '',
-						placeholder: 'Resolved',
+						placeholder: 'e.g. Resolved',
 					},
 					{
 						displayName: 'Ticket State',
 						name: 'ticketState',
 						type: 'string',
 						default: '',
-						placeholder: 'Waiting for Requester',
+						placeholder: 'e.g. Waiting for Requester',
 					},
 				],
 			},
@@ -257,7 +282,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'areaPath',
 				type: 'string',
 				default: '',
-				placeholder: 'Fabrikam Fiber\\Service Desk',
+				placeholder: 'e.g. Fabrikam Fiber\\Service Desk',
 				description: 'Only work items under this area path (the path itself and everything below it)',
 			},
 			{
@@ -265,7 +290,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'projectName',
 				type: 'string',
 				default: '',
-				placeholder: 'Fabrikam Fiber',
+				placeholder: 'e.g. Fabrikam Fiber',
 				description:
 					'Only work items of this project. With a credential the Project above already filters; use this without one.',
 			},
@@ -274,7 +299,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'workItemTypes',
 				type: 'string',
 				default: '',
-				placeholder: 'Task, Bug',
+				placeholder: 'e.g. Task, Bug',
 				description:
 					'Comma-separated work item types; empty means all. One type is also asked of Azure DevOps when registering.',
 			},
@@ -308,7 +333,8 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'ignoreCase',
 				type: 'boolean',
 				default: true,
-				description: 'Whether "closed" and "Closed" count as the same Azure DevOps state in the state map',
+				description:
+					'Whether "closed" and "Closed" count as the same Azure DevOps state in the state map (Azure DevOps itself does not tell them apart)',
 			},
 			{
 				displayName: 'Only Mapped States',

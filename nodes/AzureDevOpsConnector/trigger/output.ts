@@ -69,7 +69,9 @@ export function ticketOutput(
 ): TicketOutput {
 	if (reference.ambiguous) {
 		const { code, message, ids } = reference.ambiguous;
-		return { id: null, state, url: null, source: null, reason: message, code, candidates: [...ids] };
+		const ambiguous: TicketOutput = { id: null, state, url: null, source: null, reason: message, code, candidates: [...ids] };
+		if (stateReason) ambiguous.stateReason = stateReason;
+		return ambiguous;
 	}
 	// Only a plain http(s) link is ever emitted as the ticket's address (issue 15).
 	const ticket: TicketOutput = { id: reference.id, state, url: webLinkOrNull(reference.url), source: reference.source };

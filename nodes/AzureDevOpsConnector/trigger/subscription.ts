@@ -36,11 +36,22 @@ function failure(context: IHookFunctions, error: unknown): NodeOperationError | 
 
 /** Reads and checks the configuration at activation, so a broken state map fails loudly there, not on a delivery. */
 function activationConfig(context: IHookFunctions): TriggerConfig {
+	let config: TriggerConfig;
 	try {
-		return readTriggerConfig(context);
+		config = readTriggerConfig(context);
 	} catch (error) {
 		throw failure(context, error);
 	}
+	// Both states of the pair cleared and no State Map row: every event would give ticket.state null, silently.
+	if (config.stateMap.rows.length === 0) {
+		throw failure(
+			context,
+			new ConnectorError('stateMapEmpty', 'WorkItemEndState and EndState are empty and the State Map has no rows.', {
+				field: 'WorkItemEndState',
+			}),
+		);
+	}
+	return config;
 }
 
 function webhookUrl(context: IHookFunctions): string {

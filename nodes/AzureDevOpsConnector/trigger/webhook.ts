@@ -14,7 +14,13 @@ import { mapDevOpsState } from '../connector/stateMap';
 import { readTicketReference, type TicketReference } from '../connector/ticketReference';
 import type { WorkItemRelation } from '../connector/types';
 import { errorCodeOf, resolveTarget, workItems, type AzureDevOpsCredentialType } from '../transport';
-import { configurationFault, deliveryAuthenticationOf, deliveryConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
+import {
+	configurationFault,
+	deliveryAuthenticationOf,
+	deliveryConfig,
+	triggerSettingsWarnings,
+	type TriggerConfig,
+} from './config';
 import { buildOutputItem, ticketOutput } from './output';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { VERIFIER_KEY } from './secretVerifier';

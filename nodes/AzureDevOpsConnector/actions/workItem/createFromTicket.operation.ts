@@ -401,6 +401,8 @@ function itemOfShape(values: IDataObject): IDataObject {
 		skipped: false,
 		validateOnly: false,
 		reason: null,
+		// Coded findings about this item (AZDC-1092); on an n8n without execution hints, the settings' warnings too.
+		warnings: [],
 		ticket: null,
 		...values,
 	};
@@ -408,7 +410,7 @@ function itemOfShape(values: IDataObject): IDataObject {
 
 /** The plan's warnings, on the output of a work item this run wrote (not on one found from an earlier run). */
 function withWarnings(plan: Plan, json: IDataObject): IDataObject {
-	return plan.warnings.length > 0 ? { ...json, warnings: plan.warnings } : json;
+	return { ...json, warnings: [...plan.warnings] };
 }
 
 function summaryOutput(plan: Plan, item: WorkItemSummary, created: boolean): IDataObject {
