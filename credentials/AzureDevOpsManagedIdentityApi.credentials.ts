@@ -31,7 +31,7 @@ export class AzureDevOpsManagedIdentityApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector#managed-identity';
+		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector/blob/main/docs/credentials.md#managed-identity';
 
 	properties: INodeProperties[] = [
 		{

@@ -20,7 +20,7 @@ export class AzureDevOpsOAuth2Api implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector#delegated-oauth-20';
+		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector/blob/main/docs/credentials.md#delegated-oauth-20';
 
 	properties: INodeProperties[] = [
 		{

@@ -31,7 +31,7 @@ export class AzureDevOpsServicePrincipalApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector#choosing-a-credential';
+		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{

@@ -17,7 +17,7 @@ export class AzureDevOpsWebhookAuthApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector#service-hook-secret';
+		'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector/blob/main/docs/trigger.md#who-may-start-the-workflow';
 
 	properties: INodeProperties[] = [
 		{

@@ -25,6 +25,12 @@ export function slugOf(heading: string): string {
 		.replace(/\s/g, '-');
 }
 
+function filesBelow(dir: string): string[] {
+	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+		entry.isDirectory() ? filesBelow(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+	);
+}
+
 function anchorsOf(file: string): Set<string> {
 	const text = fs.readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
 	const anchors = new Set<string>();
@@ -66,6 +72,26 @@ describe('the documentation links', () => {
 				broken.push(`${href}: no heading with that anchor`);
 			}
 		}
+		expect(broken).toEqual([]);
+	});
+
+	it('the documentation links the nodes and credentials show in n8n lead to a page and heading that exist', () => {
+		const REPO = 'https://github.com/n8n-nodes-azure-devops-connector/n8n-nodes-azure-devops-connector';
+		const sources = ['credentials', 'nodes'].flatMap((dir) => filesBelow(path.join(ROOT, dir))).filter((file) => /\.(ts|json)$/.test(file));
+		const broken: string[] = [];
+		let checked = 0;
+		for (const file of sources) {
+			for (const match of fs.readFileSync(file, 'utf8').matchAll(/https:\/\/github\.com\/n8n-nodes-azure-devops-connector\/n8n-nodes-azure-devops-connector([^'"\s`]*)/g)) {
+				checked++;
+				const [where, anchor] = match[1].split('#');
+				const page = where === '' ? 'README.md' : where.replace(/^\/blob\/main\//, '');
+				const target = path.join(ROOT, page);
+				if (!fs.existsSync(target)) broken.push(`${REPO}${match[1]}: no such page`);
+				// "#readme" is GitHub's own anchor for the README shown on the repository page
+				else if (anchor && anchor !== 'readme' && !anchorsOf(target).has(anchor)) broken.push(`${REPO}${match[1]}: no such heading`);
+			}
+		}
+		expect(checked).toBeGreaterThan(0);
 		expect(broken).toEqual([]);
 	});
 
