@@ -11,7 +11,8 @@ export interface Runtime {
 	n8n: string;
 	node: string | null;
 	dir: string;
-	packageJson: Record<string, unknown>;
+	/** Folder with the package.json and package-lock.json it is installed from. */
+	recipe: string;
 }
 export const RUNTIMES: Record<1 | 2, Runtime>;
 export function runtime(major: number): Runtime;

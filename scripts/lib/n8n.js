@@ -14,30 +14,27 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
 const HOST = '127.0.0.1';
 
-/** The n8n lines we run and test, with the install recipe each needs on these machines. */
+/**
+ * The n8n lines we run and test. Each is installed with `npm ci` from the package.json and package-lock.json in
+ * scripts/runtime/v<major>/, so that every machine gets the same tree whatever the registry published since (an
+ * unpinned install of 2.41.1 broke on 2026-12-03 when a sub-dependency asked for a version the registry mirror did
+ * not have yet). Those package.json files also hold each line's install recipe for these machines: 2.x takes Node 24
+ * from the registry's `node` package and does not run the install scripts of @confluentinc/kafka-javascript and
+ * agent-browser (both download from outside the registry); 1.x runs on this machine's Node 20, takes xlsx from the
+ * registry (n8n-nodes-base asks for a tarball outside it) and skips isolated-vm (does not build on Node 20).
+ */
 const RUNTIMES = {
 	2: {
 		n8n: '2.41.1',
 		node: '24.21.0',
 		dir: path.join(ROOT, '.n8n-runtime', 'v2'),
-		packageJson: {
-			private: true,
-			dependencies: { node: '24.21.0', n8n: '2.41.1' },
-			// both download from outside the npm registry at install time
-			allowScripts: { '@confluentinc/kafka-javascript': false, 'agent-browser': false },
-		},
+		recipe: path.join(ROOT, 'scripts', 'runtime', 'v2'),
 	},
 	1: {
 		n8n: '1.123.81',
 		node: null, // this machine's Node 20
 		dir: path.join(ROOT, '.n8n-runtime', 'v1'),
-		packageJson: {
-			private: true,
-			dependencies: { n8n: '1.123.81' },
-			// n8n-nodes-base 1.x asks for an xlsx tarball outside the registry; isolated-vm does not build on Node 20
-			overrides: { xlsx: '0.18.5' },
-			allowScripts: { 'isolated-vm': false },
-		},
+		recipe: path.join(ROOT, 'scripts', 'runtime', 'v1'),
 	},
 };
 
@@ -54,20 +51,30 @@ function sleep(ms, { unref = false } = {}) {
 	});
 }
 
-/** Installs n8n `major`.x into .n8n-runtime/v<major> unless it is there. */
+const RECIPE_FILES = ['package.json', 'package-lock.json'];
+
+function sameFile(a, b) {
+	try {
+		return fs.readFileSync(a).equals(fs.readFileSync(b));
+	} catch {
+		return false;
+	}
+}
+
+/** Installs n8n `major`.x into .n8n-runtime/v<major> from its lock file, unless that exact tree is there. */
 function ensureN8n(major, log = console.log) {
 	const rt = runtime(major);
 	const bin = path.join(rt.dir, 'node_modules', '.bin');
-	const ready = fs.existsSync(path.join(bin, 'n8n')) && (!rt.node || fs.existsSync(path.join(bin, 'node')));
-	const pkgFile = path.join(rt.dir, 'package.json');
-	const wanted = `${JSON.stringify(rt.packageJson, null, 2)}\n`;
-	const current = fs.existsSync(pkgFile) ? fs.readFileSync(pkgFile, 'utf8') : '';
-	if (ready && JSON.stringify(JSON.parse(current || '{}')) === JSON.stringify(rt.packageJson)) return rt;
+	const ready =
+		fs.existsSync(path.join(bin, 'n8n')) &&
+		(!rt.node || fs.existsSync(path.join(bin, 'node'))) &&
+		RECIPE_FILES.every((f) => sameFile(path.join(rt.recipe, f), path.join(rt.dir, f)));
+	if (ready) return rt;
 	log(`installing n8n ${rt.n8n}${rt.node ? ` and Node ${rt.node}` : ''} into ${path.relative(ROOT, rt.dir)} (once; a few minutes)`);
 	fs.mkdirSync(rt.dir, { recursive: true });
-	fs.writeFileSync(pkgFile, wanted);
-	const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: rt.dir, stdio: 'inherit' });
-	if (r.status !== 0) throw new Error(`npm install of n8n ${rt.n8n} failed (exit ${r.status ?? r.signal})`);
+	for (const f of RECIPE_FILES) fs.copyFileSync(path.join(rt.recipe, f), path.join(rt.dir, f));
+	const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: rt.dir, stdio: 'inherit' });
+	if (r.status !== 0) throw new Error(`npm ci of n8n ${rt.n8n} from ${path.relative(ROOT, rt.recipe)} failed (exit ${r.status ?? r.signal})`);
 	return rt;
 }
 
