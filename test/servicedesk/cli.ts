@@ -1,6 +1,6 @@
 // `npm run servicedesk`: the service-desk stand-in on 127.0.0.1 for the demo and for trying the workflows by hand.
 //   --port N (or SERVICEDESK_PORT; default a free port)   --webhook URL (repeatable, or SERVICEDESK_WEBHOOK_URLS, comma-separated)
-import { DEFAULT_API_KEY, startServiceDesk } from './index';
+import { DEMO_API_KEY, startServiceDesk } from './index';
 
 function argValues(argv: string[], name: string): string[] {
 	const out: string[] = [];
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const webhookUrls = [...argValues(argv, '--webhook'), ...(process.env.SERVICEDESK_WEBHOOK_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean)];
-	const apiKey = process.env.SERVICEDESK_API_KEY || DEFAULT_API_KEY;
+	const apiKey = process.env.SERVICEDESK_API_KEY || DEMO_API_KEY;
 	const desk = await startServiceDesk({ port, apiKey, webhookUrls });
 	console.log(`Service-desk stand-in listening on ${desk.url} (API key header x-api-key: ${apiKey})`);
 	console.log(`Tickets: ${desk.tickets().map((t) => `${t.id} "${t.title}" (${t.state})`).join(', ')}`);

