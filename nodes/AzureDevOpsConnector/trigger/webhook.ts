@@ -168,7 +168,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	// A verifier refreshed on this process goes to static data with the window, in the same save.
 	if (auth.newerVerifier) staticData[VERIFIER_KEY] = auth.newerVerifier as unknown as IDataObject;
 	const item = buildOutputItem(
-		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags },
+		{ ...delivery, workItemType: view.workItemType, project: view.project, areaPath: view.areaPath, tags: view.tags, relations: view.relations },
 		ticketOutput(reference, ticketState, reason, stateReason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
