@@ -100,6 +100,12 @@ export function getExecution(rest: Rest, major: number, id: string): Promise<Exe
 export function nodeOutput(execution: Execution, nodeName: string): Array<Record<string, any>>;
 export function exampleWorkflow(
 	file: string,
-	options: { credentialId: string; credentialName: string; projectUrl: string },
+	options: {
+		credentialId: string;
+		credentialName: string;
+		projectUrl: string;
+		/** The service-desk stand-in of the two-way examples: its URL and an HTTP Header Auth credential. */
+		serviceDesk?: { url: string; credentialId: string; credentialName: string };
+	},
 ): { name: string; nodes: Array<Record<string, any>>; connections: Record<string, unknown>; [key: string]: unknown };
 export function waitForWebhook(url: string, timeoutMs?: number): Promise<void>;

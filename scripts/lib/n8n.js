@@ -379,18 +379,38 @@ function nodeOutput(execution, nodeName) {
 	return (run?.data?.main?.[0] ?? []).map((item) => item.json);
 }
 
-/** An example workflow from examples/, with its credential and project pointed at `projectUrl`. */
-function exampleWorkflow(file, { credentialId, credentialName, projectUrl }) {
+/** Where the two-way examples reach the service-desk stand-in: replaced by `serviceDesk.url` when given. */
+const EXAMPLE_SERVICE_DESK = 'http://127.0.0.1:5681';
+
+/**
+ * An example workflow from examples/ (e.g. `two-way/…json`), with its Azure DevOps credential and project pointed at
+ * `projectUrl`, and, when `serviceDesk` is given, its service-desk requests at `serviceDesk.url` with that credential
+ * (HTTP Header Auth).
+ */
+function exampleWorkflow(file, { credentialId, credentialName, projectUrl, serviceDesk }) {
 	const wf = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
 	const exampleProject = 'http://127.0.0.1:5680/fabrikam/Service%20Desk';
-	for (const node of wf.nodes) {
-		for (const cred of Object.values(node.credentials || {})) {
-			cred.id = credentialId;
-			cred.name = credentialName;
+	const rewrite = (value) => {
+		if (typeof value === 'string') {
+			let out = value.split(exampleProject).join(projectUrl);
+			if (serviceDesk) out = out.split(EXAMPLE_SERVICE_DESK).join(serviceDesk.url);
+			return out;
 		}
-		const p = node.parameters;
-		if (typeof p.connectorSettings === 'string') p.connectorSettings = p.connectorSettings.split(exampleProject).join(projectUrl);
-		if (p.project && p.project.value === exampleProject) p.project.value = projectUrl;
+		if (Array.isArray(value)) return value.map(rewrite);
+		if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+		return value;
+	};
+	for (const node of wf.nodes) {
+		for (const [type, cred] of Object.entries(node.credentials || {})) {
+			if (type === 'httpHeaderAuth' && serviceDesk) {
+				cred.id = serviceDesk.credentialId;
+				cred.name = serviceDesk.credentialName;
+			} else if (type !== 'httpHeaderAuth') {
+				cred.id = credentialId;
+				cred.name = credentialName;
+			}
+		}
+		node.parameters = rewrite(node.parameters);
 	}
 	return wf;
 }
