@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the one-command demo. Builds this package, starts the Azure DevOps emulator (unless a real
-// organization is given), starts n8n 2.x with this package loaded, sets up an owner, a credential and the example
-// workflows, activates them and prints how to try the round trip. Ctrl-C stops everything it started.
+// organization is given) and the service-desk stand-in, starts n8n 2.x with this package loaded, sets up an owner, the
+// credentials and the example workflows (the round trip and the two-way set), activates them and prints how to try
+// them. Ctrl-C stops everything it started.
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
@@ -21,6 +22,10 @@ const HOST = '127.0.0.1';
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const BROKER_PORT = Number(process.env.N8N_RUNNERS_BROKER_PORT || N8N_PORT + 1001);
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 5680);
+const SERVICEDESK_PORT = Number(process.env.SERVICEDESK_PORT || 5681);
+const SERVICEDESK_URL = `http://${HOST}:${SERVICEDESK_PORT}`;
+const SERVICEDESK_API_KEY = process.env.SERVICEDESK_API_KEY || ['sd', 'demo', 'key', '0001'].join('-');
+const SERVICEDESK_CREDENTIAL_NAME = 'Service desk stand-in (demo)';
 const REAL_ORG = process.env.AZURE_DEVOPS_ORG_URL && process.env.AZURE_DEVOPS_PAT ? process.env.AZURE_DEVOPS_ORG_URL.replace(/\/+$/, '') : null;
 const PROJECT = process.env.AZURE_DEVOPS_PROJECT || 'Service Desk';
 const EMULATOR_ORG = `http://${HOST}:${EMULATOR_PORT}/fabrikam`;
@@ -28,6 +33,8 @@ const EMULATOR_TOKEN = 'emu-fabrikam-pat-0001';
 const CREDENTIAL_NAME = 'Azure DevOps (demo)';
 const N8N_URL = `http://${HOST}:${N8N_PORT}`;
 const EXAMPLES = ['ticket-to-azure-devops.json', 'azure-devops-back-to-ticket.json'];
+// the two-way set: the service-desk stand-in's events to Azure DevOps, and Azure DevOps' service hooks back to it
+const TWO_WAY = ['two-way/service-desk-to-azure-devops.json', 'two-way/azure-devops-to-service-desk.json'];
 const SAMPLE_TICKET = {
 	TicketID: 'HD-42',
 	TicketTitle: 'Printer on floor 3 is offline',
@@ -90,6 +97,7 @@ async function shutdown(code = 0) {
 function build() {
 	run('npm', ['run', 'build']);
 	run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'test/emulator/tsconfig.json']);
+	run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'test/servicedesk/tsconfig.json']);
 }
 
 function loadState() {
@@ -111,6 +119,16 @@ async function startEmulator() {
 	startChild('emulator', process.execPath, [cli, '--port', String(EMULATOR_PORT)]);
 	await waitFor('the emulator', async () => (await request('GET', `http://${HOST}:${EMULATOR_PORT}/_emulator/health`)).status === 200, 20000);
 	log(`Azure DevOps emulator on http://${HOST}:${EMULATOR_PORT} (log: ${path.relative(ROOT, path.join(DATA, 'emulator.log'))})`);
+}
+
+async function startServiceDesk() {
+	const cli = path.join(ROOT, '.tmp', 'servicedesk', 'test', 'servicedesk', 'cli.js');
+	// its events go to the production webhook of "Service desk to Azure DevOps (two-way)"
+	startChild('servicedesk', process.execPath, [cli, '--port', String(SERVICEDESK_PORT), '--webhook', `${N8N_URL}/webhook/servicedesk-events`], {
+		env: { ...process.env, SERVICEDESK_API_KEY },
+	});
+	await waitFor('the service-desk stand-in', async () => (await request('GET', `${SERVICEDESK_URL}/_servicedesk/health`)).status === 200, 20000);
+	log(`service-desk stand-in on ${SERVICEDESK_URL} (log: ${path.relative(ROOT, path.join(DATA, 'servicedesk.log'))})`);
 }
 
 async function startN8n(state) {
@@ -138,6 +156,18 @@ async function ensureCredential(rest, orgUrl, token) {
 	}
 	const created = await rest('POST', '/credentials', { name: CREDENTIAL_NAME, type: 'azureDevOpsApi', data });
 	log(`credential "${CREDENTIAL_NAME}" → ${orgUrl}`);
+	return created.id;
+}
+
+async function ensureServiceDeskCredential(rest) {
+	const data = { name: 'x-api-key', value: SERVICEDESK_API_KEY };
+	const existing = (await rest('GET', '/credentials')).find((c) => c.name === SERVICEDESK_CREDENTIAL_NAME && c.type === 'httpHeaderAuth');
+	if (existing) {
+		await rest('PATCH', `/credentials/${existing.id}`, { name: SERVICEDESK_CREDENTIAL_NAME, type: 'httpHeaderAuth', data });
+		return existing.id;
+	}
+	const created = await rest('POST', '/credentials', { name: SERVICEDESK_CREDENTIAL_NAME, type: 'httpHeaderAuth', data });
+	log(`credential "${SERVICEDESK_CREDENTIAL_NAME}" → ${SERVICEDESK_URL}`);
 	return created.id;
 }
 
@@ -184,19 +214,22 @@ async function main() {
 		token = EMULATOR_TOKEN;
 	}
 	const projectUrl = `${orgUrl}/${encodeURIComponent(PROJECT)}`;
+	await startServiceDesk();
 
 	await startN8n(state);
 	const rest = await n8n.restSession(N8N_URL, { email: state.email, password: state.password, firstName: 'Demo', lastName: 'Owner' });
 	if (rest.ownerCreated) log(`owner set up: ${state.email}`);
 	const credentialId = await ensureCredential(rest, orgUrl, token);
+	const serviceDesk = { url: SERVICEDESK_URL, credentialId: await ensureServiceDeskCredential(rest), credentialName: SERVICEDESK_CREDENTIAL_NAME };
 	const ids = {};
-	for (const file of EXAMPLES) {
-		const wf = n8n.exampleWorkflow(file, { credentialId, credentialName: CREDENTIAL_NAME, projectUrl });
+	for (const file of [...EXAMPLES, ...TWO_WAY]) {
+		const wf = n8n.exampleWorkflow(file, { credentialId, credentialName: CREDENTIAL_NAME, projectUrl, serviceDesk });
 		ids[wf.name] = await ensureWorkflow(rest, wf);
 	}
 	const webhook = `${N8N_URL}/webhook/ticket`;
 	// readiness comes before production webhooks are registered
 	await n8n.waitForWebhook(webhook, 20000).catch(() => log('the ticket webhook is not registered yet: retry the curl below in a few seconds'));
+	await n8n.waitForWebhook(`${N8N_URL}/webhook/servicedesk-events`, 20000).catch(() => log('the service-desk webhook is not registered yet: retry in a few seconds'));
 
 	const line = '-'.repeat(78);
 	console.log(`\n${line}`);
@@ -218,7 +251,23 @@ async function main() {
 		console.log('2. Close the work item in Azure DevOps; the trigger workflow\'s execution shows ticket.state "Return from DevOps".');
 		console.log('   (Azure DevOps must reach this n8n: set WEBHOOK_URL to a public https address.)');
 	}
-	console.log('\nPress Ctrl-C to stop n8n and the emulator.');
+	const sd = `curl -s -H 'x-api-key: ${SERVICEDESK_API_KEY}' -H 'Content-Type: application/json'`;
+	console.log('\nThe two-way loop (docs/two-way-sync.md): service-desk stand-in on ' + SERVICEDESK_URL + ', workflows');
+	console.log(`  "Service desk to Azure DevOps (two-way)" (${N8N_URL}/workflow/${ids['Service desk to Azure DevOps (two-way)']}) and`);
+	console.log(`  "Azure DevOps to service desk (two-way)" (${N8N_URL}/workflow/${ids['Azure DevOps to service desk (two-way)']}).`);
+	console.log('a. Send ticket HD-1 to Azure DevOps (its work item appears in the emulator, tagged Ticket:HD-1):');
+	console.log(`   ${sd} -X PATCH ${SERVICEDESK_URL}/api/tickets/HD-1 -d '{"state":"Synchronization to DevOps"}'`);
+	console.log('b. The requester writes again: the note becomes a comment on the work item:');
+	console.log(`   ${sd} -X POST ${SERVICEDESK_URL}/api/tickets/HD-1/notes -d '{"author":"Mona Kane","text":"Still jammed after the reboot"}'`);
+	if (!REAL_ORG) {
+		console.log('c. A developer comments on the work item (put its id for 1): the comment becomes a ticket note:');
+		console.log(`   curl -s -X POST http://${HOST}:${EMULATOR_PORT}/_emulator/workitems/fabrikam/1 -H 'Content-Type: application/json' -d '{"comment":"Replaced the fuser unit","by":"Christie Church"}'`);
+		console.log('d. The developer closes it: the ticket moves to "Return from DevOps":');
+		console.log(`   curl -s -X POST http://${HOST}:${EMULATOR_PORT}/_emulator/workitems/fabrikam/1 -H 'Content-Type: application/json' -d '{"fields":{"System.State":"Closed"},"by":"Christie Church"}'`);
+	}
+	console.log(`   Look at the ticket: ${SERVICEDESK_URL}/tickets/HD-1 (or ${sd} ${SERVICEDESK_URL}/api/tickets/HD-1)`);
+	console.log('   node scripts/demo-two-way.js runs the whole loop with a new ticket, files included, and checks it.');
+	console.log('\nPress Ctrl-C to stop n8n, the emulator and the service desk.');
 	console.log(line);
 }
 
