@@ -3,13 +3,15 @@
 // emulator delivers its service hooks to "Azure DevOps to service desk (two-way)", and each change crosses once.
 import * as http from 'node:http';
 
-import { FABRIKAM_SECOND_TOKEN, FABRIKAM_TOKEN } from '../emulator';
+import { FABRIKAM_SECOND_TOKEN } from '../emulator';
 import { API_KEY_HEADER, startServiceDesk, type ServiceDesk } from '../servicedesk';
 import { CREDENTIAL_NAME, n8n, startStack, type Stack, type StackOptions } from './support';
 
 export const INTEGRATION_AUTHOR = 'Azure DevOps (n8n)';
 const SERVICE_DESK_CREDENTIAL = 'Service desk stand-in (e2e)';
-const DEVELOPER = 'Christie Church'; // the owner of FABRIKAM_SECOND_TOKEN; the integration works as FABRIKAM_TOKEN's owner
+const DEVELOPER = 'Christie Church'; // the owner of FABRIKAM_SECOND_TOKEN; the integration works as FABRIKAM_TOKEN's (Jamal Hartnett)
+/** The test reads Azure DevOps as the developer, so that the integration's own requests can be counted apart. */
+const READER = FABRIKAM_SECOND_TOKEN;
 /** How long "nothing more arrives" is watched: several round trips of a delivery through n8n on this machine. */
 const QUIET_MS = Number(process.env.TWO_WAY_QUIET_MS || 6000);
 
@@ -50,7 +52,7 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 		const api = (method: string, path: string, body?: unknown): Promise<n8n.HttpResult> => n8n.request(method, `${desk.url}/api${path}`, { headers: key(), body });
 		const orgUrl = (): string => stack.emu.orgUrl('fabrikam');
 		const comments = async (): Promise<Array<{ text: string; createdBy: { displayName: string } }>> => {
-			const r = await n8n.request('GET', `${stack.projectUrl}/_apis/wit/workItems/${workItemId}/comments?api-version=7.1-preview.4`, { headers: { authorization: basic(FABRIKAM_TOKEN) } });
+			const r = await n8n.request('GET', `${stack.projectUrl}/_apis/wit/workItems/${workItemId}/comments?api-version=7.1-preview.4`, { headers: { authorization: basic(READER) } });
 			expect(r.status).toBe(200);
 			return r.body.comments;
 		};
@@ -100,7 +102,21 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 			console.log(`n8n ${stack.version} on ${stack.main.url}; emulator on ${stack.emu.url}; service desk on ${desk.url}`);
 		}, 300000);
 
+		// requests each step cost, printed at the end (what the loop asks of Azure DevOps and of the service desk)
+		const steps: string[] = [];
+		let seen = { devops: 0, desk: 0, hooks: 0, events: 0 };
+		const counted = (): typeof seen => ({ devops: stack.emu.requests().filter((r) => r.token !== undefined && !r.token.endsWith('#1')).length, desk: desk.requests().filter((r) => r.userAgent !== null).length, hooks: stack.emu.hooks.deliveries().length, events: desk.deliveries().length });
+		beforeEach(() => {
+			if (stack && desk) seen = counted();
+		});
+		afterEach(() => {
+			if (!stack || !desk) return;
+			const now = counted();
+			steps.push(`  ${expect.getState().currentTestName?.replace(title, '').trim()}: n8n → Azure DevOps ${now.devops - seen.devops}, n8n → service-desk API ${now.desk - seen.desk}, desk events ${now.events - seen.events}, service hooks ${now.hooks - seen.hooks}`);
+		});
+
 		afterAll(async () => {
+			if (steps.length) console.log(`requests per step:\n${steps.join('\n')}`);
 			if (desk && stack) {
 				const runs = async (id: string): Promise<number> => (await n8n.listExecutions(stack.rest, id)).length;
 				console.log(
@@ -146,7 +162,7 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 			expect(wi.relations).toEqual(expect.arrayContaining([expect.objectContaining({ rel: 'Hyperlink', url: `${desk.url}/tickets/HD-1` })]));
 			const files = attachedFiles();
 			expect(files.map((f) => f.name)).toEqual(['printer.png']);
-			const got = await bytesOf(contentUrl(files[0].url), { authorization: basic(FABRIKAM_TOKEN) });
+			const got = await bytesOf(contentUrl(files[0].url), { authorization: basic(READER) });
 			expect(got.status).toBe(200);
 			expect(got.bytes.equals(screenshot)).toBe(true);
 			// nothing came back to the ticket: no note, no second copy of the file, still in the sync state
@@ -199,7 +215,7 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 			await quiet();
 			const files = attachedFiles().filter((f) => f.name === 'event-log.bin');
 			expect(files).toHaveLength(1);
-			const got = await bytesOf(contentUrl(files[0].url), { authorization: basic(FABRIKAM_TOKEN) });
+			const got = await bytesOf(contentUrl(files[0].url), { authorization: basic(READER) });
 			expect(got.bytes.equals(log)).toBe(true);
 			// the work item's new file is not copied back to the ticket
 			expect(desk.ticket('HD-1')!.attachments.map((a) => a.fileName)).toEqual(['printer.png', 'event-log.bin']);

@@ -80,6 +80,8 @@ export interface RecordedRequest {
 	method: string;
 	path: string;
 	authorized: boolean;
+	/** The caller's User-Agent header (n8n's HTTP Request node sends one), or null. */
+	userAgent: string | null;
 }
 
 export const SAMPLE_TICKETS: TicketSeed[] = [
@@ -339,7 +341,7 @@ export class ServiceDesk {
 			if (!path.startsWith('/api/')) throw new HttpError(404, `No route ${req.method} ${path}.`);
 			const given = String(req.headers[API_KEY_HEADER] ?? '');
 			const authorized = given.length === this.apiKey.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(this.apiKey));
-			this.log.push({ method: req.method ?? 'GET', path, authorized });
+			this.log.push({ method: req.method ?? 'GET', path, authorized, userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null });
 			if (!authorized) throw new HttpError(401, `Missing or wrong API key (header ${API_KEY_HEADER}).`);
 			const parts = path.split('/').filter(Boolean).slice(1).map(decodeURIComponent); // after "api"
 			if (parts[0] !== 'tickets') throw new HttpError(404, `No route ${req.method} ${path}.`);
