@@ -172,6 +172,22 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 			expect(await failedExecutions()).toEqual([]);
 		});
 
+		test('a ticket opened straight into "Synchronization to DevOps" without files takes the short way: one work item, no files', async () => {
+			const opened = await api('POST', '/tickets', { title: 'VPN drops every hour', description: 'Since the update.', requester: 'Ana Bowman', state: 'Synchronization to DevOps' });
+			expect(opened.status).toBe(201);
+			expect(opened.body.id).toBe('HD-2');
+			const tagged = (): number[] =>
+				[...Array(20).keys()].map((i) => i + 1).filter((id) => String((stack.emu.getWorkItem(id) as { fields?: Record<string, unknown> } | undefined)?.fields?.['System.Tags'] ?? '').includes('Ticket:HD-2'));
+			await n8n.waitFor('the work item of HD-2', () => tagged().length > 0, 30000);
+			await quiet();
+			expect(tagged()).toHaveLength(1);
+			const wi = stack.emu.getWorkItem(tagged()[0]) as { fields: Record<string, unknown>; relations?: Array<{ rel: string }> };
+			expect(wi.fields['System.Title']).toBe('VPN drops every hour');
+			expect(wi.fields['System.Description']).toBe('Since the update.');
+			expect((wi.relations ?? []).filter((r) => r.rel === 'AttachedFile')).toEqual([]);
+			expect(await failedExecutions()).toEqual([]);
+		});
+
 		test("a requester's note becomes exactly one work item comment, and does not come back to the ticket", async () => {
 			expect(workItemId).toBeDefined();
 			const text = 'Still jammed after the reboot, and the tray light is red.';
@@ -252,7 +268,8 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 			await settle();
 			await n8n.waitFor('the ticket to move', () => desk.ticket('HD-1')!.state === 'Return from DevOps', 30000);
 			await quiet();
-			const changes = desk.deliveries().filter((d) => d.event === 'ticket.stateChanged');
+			expect(desk.ticket('HD-2')!.state).toBe('Synchronization to DevOps'); // its work item is still open
+			const changes = desk.deliveries().filter((d) => d.event === 'ticket.stateChanged' && d.ticketId === 'HD-1');
 			expect(changes.map((d) => (d.payload.ticket as { state: string }).state)).toEqual(['Synchronization to DevOps', 'Return from DevOps']);
 			expect((stack.emu.getWorkItem(workItemId) as { fields: Record<string, unknown> }).fields['System.State']).toBe('Closed');
 			expect(await failedExecutions()).toEqual([]);
