@@ -206,11 +206,14 @@ const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTe
 	{ id: 'a70579d1-f53a-48ee-a5be-7be8659023b9', area: 'wit', resourceName: 'classificationNodes', routeTemplate: '{project}/_apis/{area}/{resource}/{structureGroup}/{*path}', resourceVersion: 2, marker: 'Classification Nodes_Get Root Nodes' },
 	{ id: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', area: 'wit', resourceName: 'workItemRelationTypes', routeTemplate: '_apis/{area}/{resource}/{relation}', resourceVersion: 2, marker: 'Work Item Relation Types_List' },
 	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
+	{ id: 'd30a3dd1-f8ba-442a-b86a-bd0c0c383e59', area: 'core', resourceName: 'teams', routeTemplate: '_apis/projects/{projectId}/{resource}/{*teamId}', resourceVersion: 3, marker: 'Teams_Get Teams' },
+	{ id: 'c9175577-28a1-4b06-9197-8636af9f64ad', area: 'work', resourceName: 'iterations', routeTemplate: '{project}/{team}/_apis/{area}/teamsettings/{resource}/{id}', resourceVersion: 1, marker: 'Iterations_List' },
 ];
 const RESOURCE_AREAS = [
 	{ id: '79134c72-4a58-4b42-976c-04e7115f32bf', name: 'core' },
 	{ id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
 	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
+	{ id: '1d4f49f9-02b9-4e26-b826-2cdb6195f2a9', name: 'work' },
 ];
 const VSS = 'Microsoft.VisualStudio.Services.WebApi';
 /**
@@ -1080,6 +1083,34 @@ export class Emulator {
 				const path = String(params.path ?? '').split(/[\\/]/).filter(Boolean);
 				return new Reply(200, this.classificationNode(ctx, kind, path, Number(query.get('$depth') ?? '0')));
 			}
+			case 'Teams_Get Teams': {
+				const project = this.findProject(org, params.projectId);
+				const skip = Number(query.get('$skip') ?? '0');
+				const top = Number(query.get('$top') ?? '100');
+				const value = project.teams.slice(skip, skip + top).map((team) => ({
+					id: stableGuid(`team:${project.id}:${team}`),
+					name: team,
+					url: `${orgUrl}/_apis/projects/${project.id}/teams/${stableGuid(`team:${project.id}:${team}`)}`,
+					description: team === project.teams[0] ? 'The default project team.' : '',
+					identityUrl: `${orgUrl}/_apis/Identities/${stableGuid(`team:${project.id}:${team}`)}`,
+					projectName: project.name,
+					projectId: project.id,
+				}));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Iterations_List': {
+				// The team in the path, or the project's default team when it is left out (as the service does).
+				const project = ctx.project!;
+				const team = ctx.team ?? project.teams[0];
+				const timeframe = query.get('$timeframe');
+				// The service supports one time frame filter, "current".
+				if (timeframe !== null && timeframe.toLowerCase() !== 'current') {
+					throw errors.argument(`The value '${timeframe}' is not valid for $timeframe; only 'current' is supported.`);
+				}
+				let value = (project.teamIterations.get(team) ?? []).map((path) => this.teamIterationView(ctx, team, path));
+				if (timeframe !== null) value = value.filter((it) => (it.attributes as Record<string, unknown>).timeFrame === 'current').slice(0, 1);
+				return new Reply(200, { count: value.length, value });
+			}
 			case 'Work Item Relation Types_List': {
 				const value = RELATION_TYPE_LIST.map((type) => this.relationTypeView(orgUrl, type));
 				return new Reply(200, { count: value.length, value });
@@ -1327,17 +1358,47 @@ export class Emulator {
 			};
 			// The node path came after 5.0: the 5.0 WorkItemClassificationNode definition has no such property.
 			if (ctx.org.release.maxApiVersion !== '5.0') node.path = `\\${[project.name, group, ...at].join('\\')}`;
-			const sprint = kind === 'iteration' && at.length > 0 ? /(\d+)\s*$/.exec(name) : null;
-			if (sprint) {
-				const day = 86_400_000;
-				const start = this.startedAt - 14 * day + (Number(sprint[1]) - 1) * 14 * day;
-				node.attributes = { startDate: new Date(start).toISOString(), finishDate: new Date(start + 14 * day - 1000).toISOString(), timeFrame: undefined };
-				delete (node.attributes as Record<string, unknown>).timeFrame;
-			}
+			const dates = kind === 'iteration' && at.length > 0 ? this.sprintDates(name) : undefined;
+			if (dates) node.attributes = { startDate: new Date(dates.start).toISOString(), finishDate: new Date(dates.finish).toISOString() };
 			if (level < depth && children.length > 0) node.children = children.map((child) => build([...at, child], level + 1));
 			return node;
 		};
 		return build(path.map((seg, i) => paths.find((p) => p[i]?.toLowerCase() === seg.toLowerCase())?.[i] ?? seg), 0);
+	}
+
+	/**
+	 * The dates of an iteration named "… <n>": the n-th sprint runs 14 days from the emulator's start plus
+	 * 14 × (n - 2) days, so Sprint 2 is current. Other names have no dates.
+	 */
+	private sprintDates(name: string): { start: number; finish: number } | undefined {
+		const sprint = /(\d+)\s*$/.exec(name);
+		if (!sprint) return undefined;
+		const day = 86_400_000;
+		const start = this.startedAt - 14 * day + (Number(sprint[1]) - 1) * 14 * day;
+		return { start, finish: start + 14 * day - 1000 };
+	}
+
+	/** A TeamSettingsIteration: the iteration as a team has selected it, with its time frame today. */
+	private teamIterationView(ctx: Ctx, team: string, fieldPath: string): Record<string, unknown> {
+		const project = ctx.project!;
+		const name = fieldPath.split('\\').pop() ?? fieldPath;
+		const identifier = stableGuid(`${project.id}:iteration:${fieldPath.split('\\').slice(1).join('/')}`);
+		const view: Record<string, unknown> = {
+			id: identifier,
+			name,
+			path: fieldPath,
+			url: `${ctx.orgUrl}/${project.id}/${stableGuid(`team:${project.id}:${team}`)}/_apis/work/teamsettings/iterations/${identifier}`,
+		};
+		const dates = this.sprintDates(name);
+		const now = Date.now();
+		view.attributes = dates
+			? {
+					startDate: new Date(dates.start).toISOString(),
+					finishDate: new Date(dates.finish).toISOString(),
+					timeFrame: now < dates.start ? 'future' : now > dates.finish ? 'past' : 'current',
+				}
+			: { startDate: null, finishDate: null, timeFrame: 'future' };
+		return view;
 	}
 
 	/** Largest attachment the organization takes (Work tracking, process, and project limits: 60 MB by default). */
@@ -2223,14 +2284,22 @@ export function isSpecialAddress(hostname: string): boolean {
 }
 
 function toProject(seed: string | ProjectSeed): Project {
-	const s = typeof seed === 'string' ? { name: seed } : seed;
+	const s: ProjectSeed = typeof seed === 'string' ? { name: seed } : seed;
+	const iterationPaths = [s.name, ...(s.iterationPaths ?? [`${s.name}\\Sprint 1`, `${s.name}\\Sprint 2`])];
+	const teams = s.teams ?? [`${s.name} Team`];
+	const teamIterations = new Map<string, string[]>();
+	for (const team of teams) {
+		const chosen = Object.entries(s.teamIterations ?? {}).find(([name]) => name.toLowerCase() === team.toLowerCase())?.[1];
+		teamIterations.set(team, chosen ?? iterationPaths.slice(1));
+	}
 	return {
 		id: s.id ?? stableGuid(`project:${s.name}`),
 		name: s.name,
 		description: s.description ?? '',
 		areaPaths: [s.name, ...(s.areaPaths ?? [])],
-		iterationPaths: [s.name, ...(s.iterationPaths ?? [`${s.name}\\Sprint 1`, `${s.name}\\Sprint 2`])],
-		teams: s.teams ?? [`${s.name} Team`],
+		iterationPaths,
+		teams,
+		teamIterations,
 	};
 }
 

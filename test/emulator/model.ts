@@ -126,7 +126,10 @@ export interface ProjectSeed {
 	description?: string;
 	areaPaths?: string[];
 	iterationPaths?: string[];
+	/** The project's teams; the first is its default team. */
 	teams?: string[];
+	/** Iterations (field paths) each team has selected in its settings; by default every team has every sprint. */
+	teamIterations?: Record<string, string[]>;
 }
 
 export interface Project {
@@ -136,6 +139,8 @@ export interface Project {
 	areaPaths: string[];
 	iterationPaths: string[];
 	teams: string[];
+	/** Team name → the iteration field paths it has selected. */
+	teamIterations: Map<string, string[]>;
 }
 
 export interface Relation {

@@ -274,12 +274,13 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expect(areas[0].value).toBe(profile.project);
 		const iterations = await wf.loadOptions('Node', 'getIterationPaths');
 		expect(iterations.map((option) => option.value)).toEqual(['@currentIteration', profile.project, `${profile.project}\\Sprint 1`, `${profile.project}\\Sprint 2`]);
+		expect(iterations[0].name).toBe(`Current Iteration (${profile.project} Team, the default team)`);
 		const linkTypes = await wf.loadOptions('Node', 'getLinkTypes');
 		expect(linkTypes.map((option) => option.name)).toEqual(expect.arrayContaining(['Parent', 'Child', 'Related', 'Hyperlink']));
 		expectEveryAnswerInRange();
 	});
 
-	it('Create with an area path and "Current Iteration" (the iteration whose dates contain today)', async () => {
+	it('Create with an area path and "Current Iteration" (the sprint the default team has running today)', async () => {
 		const created = await run('create', {
 			workItemType: 'Task',
 			title: 'Sprint work',
@@ -289,8 +290,8 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		const fields = created.items[0].json.fields as IDataObject;
 		expect(fields['System.IterationPath']).toBe(`${profile.project}\\Sprint 2`);
 		expect(fields['System.AreaPath']).toBe(profile.project);
-		const tree = mine().find((r) => /classificationnodes$/i.test(r.path))!;
-		expect(tree.query['api-version']).toBe(releasedVersion(profile));
+		const current = mine().find((r) => /\/_apis\/work\/teamsettings\/iterations$/i.test(r.path))!;
+		expect(current.query).toMatchObject({ $timeframe: 'current', 'api-version': releasedVersion(profile) });
 		expectEveryAnswerInRange();
 	});
 

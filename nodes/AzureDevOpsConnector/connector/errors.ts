@@ -559,8 +559,8 @@ export const ERROR_CATALOGUE = {
 	},
 	currentIterationNone: {
 		code: 'AZDC-5140',
-		title: 'No iteration of the project has dates around today',
-		fix: 'Give the project\'s iterations start and finish dates (Project settings > Boards > Project configuration), or choose an iteration path instead of "Current Iteration".',
+		title: 'The team has no iteration running today',
+		fix: 'Select the team\'s sprints and give them start and finish dates (Project settings > Team configuration > Iterations), choose another team\'s "Current Iteration", or an iteration path.',
 	},
 	attachmentTooLarge: {
 		code: 'AZDC-5150',
