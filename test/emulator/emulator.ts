@@ -317,6 +317,9 @@ export class Emulator {
 		configure: (opts: HookOptions) => void;
 	};
 	latencyMs: number;
+	/** REST requests being answered right now, and the most there were at once since the last reset. */
+	private inFlight = 0;
+	peakInFlight = 0;
 	allowLocalhostConsumers: boolean;
 	private readonly seeds: Map<string, OrganizationSeed>;
 	private orgs = new Map<string, OrgState>();
@@ -359,7 +362,13 @@ export class Emulator {
 	}
 
 	async listen(port = this.options.port ?? 0): Promise<void> {
-		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server = http.createServer((req, res) => {
+			const api = !(req.url ?? '').startsWith('/_emulator/');
+			if (api) this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+			void this.handle(req, res).finally(() => {
+				if (api) this.inFlight--;
+			});
+		});
 		this.server.on('connection', (s: Socket) => {
 			this.sockets.add(s);
 			s.on('close', () => this.sockets.delete(s));
@@ -390,6 +399,7 @@ export class Emulator {
 		this.limiter.reset();
 		this.limiter.limit = this.options.rateLimit;
 		this.latencyMs = this.options.latencyMs ?? 0;
+		this.peakInFlight = this.inFlight;
 		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? false;
 		this.dispatcher.reset();
 	}

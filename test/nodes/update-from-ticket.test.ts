@@ -132,6 +132,62 @@ describe('Update From Ticket', () => {
 		expect(patchRequests(emu)).toHaveLength(2);
 	});
 
+	it('updates several tickets\' work items in parallel (Concurrency), one ticket\'s items one after the other, in input order', async () => {
+		const ids = await synced(ticket(521), ticket(522), ticket(523), ticket(524), ticket(525), ticket(526));
+		emu.latencyMs = 40;
+		emu.peakInFlight = 0;
+		const run = await updateFromTicket(emu, {
+			tickets: [
+				ticket(521, { TicketTitle: 'new 521' }),
+				ticket(522, { TicketTitle: 'new 522' }),
+				ticket(523, { TicketTitle: 'new 523' }),
+				ticket(521, { TicketTitle: 'newer 521' }),
+				ticket(524, { TicketTitle: 'new 524' }),
+				ticket(525, { TicketTitle: 'new 525' }),
+				ticket(526, { TicketTitle: 'new 526' }),
+			],
+			options: { concurrency: 3 },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.id)).toEqual([ids[0], ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]);
+		expect(run.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5, 6].map((item) => ({ item })));
+		// Ticket 521 twice: its second item saw the first one's update (the revision it tested is the one that wrote).
+		const of521 = patchRequests(emu).filter((r) => r.path.endsWith(`/${ids[0]}`));
+		expect(of521).toHaveLength(2);
+		expect((of521[1].body as Array<{ value: unknown }>)[0].value).toBe((of521[0].body as Array<{ value: unknown }>)[0].value as number + 1);
+		expect(fieldsOf(ids[0])['System.Title']).toBe('newer 521');
+		expect(patchRequests(emu)).toHaveLength(7);
+		expect(emu.peakInFlight).toBe(3);
+	});
+
+	it('sends one request at a time with Concurrency 1', async () => {
+		await synced(ticket(527), ticket(528), ticket(529));
+		emu.latencyMs = 20;
+		emu.peakInFlight = 0;
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(527, { TicketTitle: 'a' }), ticket(528, { TicketTitle: 'b' }), ticket(529, { TicketTitle: 'c' })],
+			options: { concurrency: 1 },
+		});
+		expect(run.items.map((item) => item.json.updated)).toEqual([true, true, true]);
+		expect(emu.peakInFlight).toBe(1);
+	});
+
+	it('shows an ignored settings key as a warning above the output, as Create From Ticket does', async () => {
+		await synced(ticket(530));
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(530, { TicketTitle: 'new 530' })],
+			parameters: { connectorSettings: settingsWith({ UpdateAtributeMap: { 'System.Title': '[$TicketTitle$]' } }) },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.runData.Node.at(-1)?.hints ?? []).toEqual([
+			{
+				message: 'Connector Settings: Unknown setting "UpdateAtributeMap" is ignored. Did you mean "UpdateAttributeMap"?',
+				type: 'warning',
+				location: 'outputPane',
+			},
+		]);
+	});
+
 	it('renders the UpdateAttributeMap of the settings instead of the AttributeMap, and keeps the ticket tag', async () => {
 		const [id] = await synced(ticket(521));
 		const settings = settingsWith({

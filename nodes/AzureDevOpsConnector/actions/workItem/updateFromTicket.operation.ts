@@ -15,7 +15,8 @@ import type { JsonPatchOperation } from '../../connector/types';
 import { comments, isAzureDevOpsError, toNodeError, workItems, workItemWebUrl, type WorkItem } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
-import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
+import { ConfigResolver, readOptions, showWarnings, type CreateOptions, type TargetConfig } from './createFromTicket/config';
+import { runPool } from './createFromTicket/pool';
 import { findExistingWorkItems, isAmbiguous, SUMMARY_FIELDS, ticketKey, type ExistingWorkItem } from './createFromTicket/lookup';
 import {
 	asError,
@@ -109,25 +110,42 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		}
 	}
 
-	// 3. One ticket after the other: a ticket given twice in a batch sees its own earlier update.
-	const current = new Map<string, WorkItem>();
+	// 3. Several tickets at once (Concurrency, as in Create From Ticket), each ticket's items one after the other: a
+	//    ticket given twice in a batch sees its own earlier update. Without Continue On Fail the first failure stops
+	//    what has not started yet.
+	const queues = new Map<string, Plan[]>();
 	for (const plan of plans) {
-		try {
-			const hit = found.get(plan.dedupKey);
-			if (hit && 'error' in hit) throw hit.error;
-			if (hit && isAmbiguous(hit)) throw hit.ambiguous;
-			const known = current.get(plan.dedupKey) ?? (hit as WorkItem | undefined);
-			const outcome = known
-				? await updateOne(this, plan, options, known)
-				: await createMissing(this, plan, options);
-			current.set(plan.dedupKey, outcome.workItem);
-			results[plan.index] = [{ json: outcome.json, pairedItem: { item: plan.index } }];
-		} catch (error) {
-			results[plan.index] = { error: itemError(this, error, plan.index) };
-			if (!continueOnFail) break;
-		}
+		const queue = queues.get(plan.dedupKey);
+		if (queue) queue.push(plan);
+		else queues.set(plan.dedupKey, [plan]);
 	}
-	return settled(results, items.length);
+	const tickets = [...queues.values()];
+	let stop = false;
+	await runPool(
+		tickets.length,
+		async (position) => {
+			let known: WorkItem | undefined;
+			for (const plan of tickets[position]) {
+				if (stop) return;
+				try {
+					const hit = found.get(plan.dedupKey);
+					if (hit && 'error' in hit) throw hit.error;
+					if (hit && isAmbiguous(hit)) throw hit.ambiguous;
+					known ??= hit as WorkItem | undefined;
+					const outcome = known ? await updateOne(this, plan, options, known) : await createMissing(this, plan, options);
+					known = outcome.workItem;
+					results[plan.index] = [{ json: outcome.json, pairedItem: { item: plan.index } }];
+				} catch (error) {
+					results[plan.index] = { error: itemError(this, error, plan.index) };
+					if (!continueOnFail) stop = true;
+				}
+			}
+		},
+		{ concurrency: options.concurrency, shouldStop: () => stop },
+	);
+	const settledResults = settled(results, items.length);
+	showWarnings(this, resolver.warnings(), settledResults);
+	return settledResults;
 }
 
 async function prepare(

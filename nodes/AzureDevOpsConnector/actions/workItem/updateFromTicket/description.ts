@@ -85,6 +85,15 @@ export const properties: INodeProperties[] = [
 					'Whether to skip the work item type\'s rules (allowed values, required fields); needs the "Bypass rules on work item updates" permission',
 			},
 			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 4,
+				description:
+					'How many tickets\' work items to update in parallel (1–20); the items of one ticket go one after the other. A throttled request waits as long as Azure DevOps asks (Retry-After).',
+			},
+			{
 				displayName: 'HTML Fields',
 				name: 'htmlFields',
 				type: 'string',
