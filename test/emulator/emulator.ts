@@ -1411,6 +1411,29 @@ export class Emulator {
 		return view;
 	}
 
+	/**
+	 * The attributes the service gives an AttachedFile link when it is added: the file's name and size, its id among the
+	 * work item's files and the dates (a comment given with the link is kept).
+	 */
+	private describeAttachedFiles(org: OrgState, relations: Relation[], now: string): void {
+		for (const relation of relations) {
+			if (relation.rel !== 'AttachedFile' || relation.attributes.resourceSize !== undefined) continue;
+			const id = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})/i.exec(relation.url)?.[1]?.toLowerCase();
+			const file = id ? org.attachments.get(id) : undefined;
+			if (!file) continue;
+			relation.attributes = {
+				authorizedDate: now,
+				id: parseInt(stableGuid(`file:${id}`).slice(0, 6), 16),
+				resourceCreatedDate: now,
+				resourceModifiedDate: now,
+				revisedDate: '9999-01-01T00:00:00Z',
+				resourceSize: file.total ?? file.bytes.length,
+				name: file.fileName,
+				...relation.attributes,
+			};
+		}
+	}
+
 	/** Largest attachment the organization takes (Work tracking, process, and project limits: 60 MB by default). */
 	maxAttachmentBytes = 60 * 1024 * 1024;
 
@@ -1840,6 +1863,7 @@ export class Emulator {
 		};
 		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
 		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts), type });
+		this.describeAttachedFiles(org, patched.relations, now);
 		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
 			// The service allows a new item only in its type's initial state.
 			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
@@ -1878,6 +1902,7 @@ export class Emulator {
 		delete withoutHistory.fields['System.History'];
 		const type = this.findType(org, String(current.fields['System.WorkItemType']));
 		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts), type });
+		this.describeAttachedFiles(org, patched.relations, new Date().toISOString());
 		const project = this.projectOf(org, wi);
 		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
 		this.checkTransition(type, String(current.fields['System.State']), String(patched.fields['System.State']), !!opts.bypassRules);

@@ -567,6 +567,11 @@ export const ERROR_CATALOGUE = {
 		title: 'The file is larger than the attachment size limit',
 		fix: 'Send a smaller file, or raise "Max File Size (MB)" if your Azure DevOps Server allows larger attachments (Services: 60 MB).',
 	},
+	triggerAttachmentNotDownloaded: {
+		code: 'AZDC-5151',
+		title: 'The trigger could not download a file the event brought (the workflow still started)',
+		fix: 'Check that the credential may read work items of the project and that the file is still attached; raise "Attachment Size Limit (MB)" for a larger file, or download it later with Attachment > Download.',
+	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)
 	subscriptionRefused: {

@@ -31,6 +31,9 @@ export interface TriggerConfig {
 	ticketReference: TicketReferenceOptions;
 	/** The user accepts registering a secret on a plain-http, non-loopback URL. */
 	allowSecretOverHttp: boolean;
+	/** Files the event brings go on the item as binary data, each up to `maxAttachmentBytes`. */
+	downloadAttachments: boolean;
+	maxAttachmentBytes: number;
 }
 
 type ParameterContext = IWebhookFunctions | IHookFunctions;
@@ -223,6 +226,8 @@ function configFromParameters(p: IDataObject): TriggerConfig {
 		fetchWorkItem: options.fetchWorkItem !== false,
 		ticketReference,
 		allowSecretOverHttp: options.allowSecretOverHttp === true,
+		downloadAttachments: options.downloadAttachments === true,
+		maxAttachmentBytes: attachmentLimitBytes(options.maxAttachmentMb),
 	};
 }
 
@@ -333,4 +338,13 @@ export function configurationFault(error: unknown): { code: string; message: str
 		return { code: errors[0].code, message: (error as Error).message, fix: errors[0].fix };
 	}
 	return undefined;
+}
+
+/** Default and largest Attachment Size Limit, in MB (Azure DevOps itself takes files up to 60 MB by default). */
+export const DEFAULT_ATTACHMENT_MB = 10;
+const MAX_ATTACHMENT_MB = 130;
+
+function attachmentLimitBytes(value: unknown): number {
+	const mb = typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, MAX_ATTACHMENT_MB) : DEFAULT_ATTACHMENT_MB;
+	return Math.floor(mb * 1024 * 1024);
 }

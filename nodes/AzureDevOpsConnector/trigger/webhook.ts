@@ -4,7 +4,7 @@
  * `{ code, message }` (or `{ accepted: false, reason }` for a delivery that is fine but not wanted), and nothing
  * thrown inside escapes: n8n would turn it into a 500 and Azure DevOps would retry a delivery that cannot succeed.
  */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { projectOfProjectUrl } from '../connector/azureDevOpsUrl';
 import { checkDelivery, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
@@ -21,6 +21,7 @@ import {
 	triggerSettingsWarnings,
 	type TriggerConfig,
 } from './config';
+import { downloadEventFiles, filesOfEvent } from './attachments';
 import { buildOutputItem, ticketOutput } from './output';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { VERIFIER_KEY } from './secretVerifier';
@@ -158,6 +159,11 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		}
 	}
 	const reason = reference.id === null ? whyNoTicket(config, delivery, view, canFetch, fetchProblem) : undefined;
+	// A new work item's files are its links: a delivery without them (Minimal details) is completed by the one read.
+	if (config.downloadAttachments && delivery.eventType === 'workitem.created' && view.relations === null && canFetch) {
+		await fetchOnce();
+		if (fetched) Object.assign(view, mergedView(delivery, fetched));
+	}
 
 	// 8. Remember it (one assignment), then start the workflow. Other deliveries may have been accepted while this one
 	//    waited for Azure DevOps: check again against the window as it is now, and record in the same step.
@@ -172,6 +178,17 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		ticketOutput(reference, ticketState, reason, stateReason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
+	// The files the event brought, after the event is recorded: a retry while they download is answered as a repeat.
+	let binary: IBinaryKeyData | undefined;
+	if (config.downloadAttachments) {
+		const files = filesOfEvent(delivery.eventType, view.relations, delivery.relationChanges?.added ?? null);
+		const got = await downloadEventFiles(context, config, files, {
+			organizationUrl: delivery.organizationUrl,
+			project: delivery.projectId ?? view.project,
+		});
+		item.attachments = got.list;
+		if (Object.keys(got.binary).length > 0) binary = got.binary;
+	}
 	// A test event in the editor also shows what the settings got away with (production deliveries skip the re-read).
 	if (context.getMode() === 'manual') {
 		const warnings = triggerSettingsWarnings(context);
@@ -182,7 +199,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	// mark; the duplicate window recorded above would then never be saved (measured on n8n 2.41.1 by test/e2e: the
 	// same notification delivered twice started two executions). A response written by the node makes n8n save the
 	// static data before the execution starts, on 1.x and 2.x alike.
-	return { ...reply(context, 200, { received: true, accepted: true }), workflowData: [[{ json: item }]] };
+	return { ...reply(context, 200, { received: true, accepted: true }), workflowData: [[binary ? { json: item, binary } : { json: item }]] };
 }
 
 /** The answer to a repeated notification or a revision not newer than the last one accepted: 200, nothing started. */
