@@ -488,6 +488,12 @@ export class Emulator {
 		return [...this.mustOrg(organization).projects];
 	}
 
+	/** The bytes of the attachment an AttachedFile URL points at; undefined when the organization has no such file. */
+	getAttachment(url: string, organization = 'fabrikam'): Buffer | undefined {
+		const id = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})/i.exec(url)?.[1]?.toLowerCase();
+		return id ? this.mustOrg(organization).attachments.get(id)?.bytes : undefined;
+	}
+
 	/** The stored work item at its latest revision, in the REST shape with relations; undefined when absent. */
 	getWorkItem(id: number, organization = 'fabrikam'): Record<string, unknown> | undefined {
 		const org = this.mustOrg(organization);

@@ -278,6 +278,21 @@ describe('Update From Ticket', () => {
 		expect(fields['System.Tags']).toBe('Ticket:551');
 	});
 
+	it('with Continue On Fail, a ticket that fails does not cost the items after it their output', async () => {
+		const [first, third] = await synced(ticket(541), ticket(543));
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(541, { TicketTitle: 'new 541' }), ticket(542), ticket(543, { TicketTitle: 'new 543' })],
+			continueOnFail: true,
+		});
+		expect(run.items.map((item) => [item.json.id ?? null, item.json.updated ?? null, String(item.json.error ?? '').slice(0, 9) || null])).toEqual([
+			[first, true, null],
+			[null, null, '[AZDC-510'],
+			[third, true, null],
+		]);
+		expect(run.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(fieldsOf(third)['System.Title']).toBe('new 543');
+	});
+
 	it('reads the work item again once when someone edits it meanwhile, and keeps their edit', async () => {
 		const [id] = await synced(ticket(561));
 		emu.faults.add({ kind: 'latency', ms: 300, match: { method: 'PATCH', pathIncludes: '/_apis/wit/workitems/' }, times: 1 });
@@ -419,6 +434,21 @@ describe('Attachments in Create From Ticket and Update From Ticket', () => {
 		expect(more.items[0].json).toMatchObject({ updated: true, attachedFiles: ['trace.log'] });
 		expect(patchRequests(emu)).toHaveLength(1);
 		expect(relations()).toHaveLength(2);
+	});
+
+	it('an update whose answer is lost after Azure DevOps saved it: the file is linked once and the item succeeds', async () => {
+		const created = await createFromTicket(emu, { tickets: [ticket(703)] });
+		const id = created.items[0].json.id as number;
+		emu.faults.add({ kind: 'dropAfterCommit', times: 1, match: { method: 'PATCH', pathIncludes: '/_apis/wit/workitems/' } });
+		const run = await updateFromTicket(emu, {
+			tickets: [withFiles(ticket(703), { log: file('trace.log', 80) }) as never],
+			options: { attachmentFields: 'log' },
+			continueOnFail: true,
+		});
+		expect(run.items[0].json.error).toBeUndefined();
+		expect(run.items[0].json).toMatchObject({ id, attachedFiles: ['trace.log'] });
+		const linked = ((emu.getWorkItem(id) as { relations?: Array<{ rel: string }> }).relations ?? []).filter((r) => r.rel === 'AttachedFile');
+		expect(linked).toHaveLength(1);
 	});
 
 	it('a file over the limit fails the ticket before anything is sent (AZDC-5150)', async () => {

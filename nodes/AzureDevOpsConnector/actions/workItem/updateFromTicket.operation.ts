@@ -12,7 +12,7 @@ import { changedFieldOperations, sameHtml } from '../../connector/fieldChanges';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { normaliseTicketId, planTicketReference, ticketTag } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
-import { comments, isAzureDevOpsError, toNodeError, workItems, workItemWebUrl, type WorkItem } from '../../transport';
+import { comments, isAzureDevOpsError, toNodeError, workItems, workItemWebUrl, type CallOptions, type WorkItem } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
 import { ConfigResolver, readOptions, showWarnings, type CreateOptions, type TargetConfig } from './createFromTicket/config';
@@ -82,7 +82,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 			plans.push(await prepare(this, resolver, options, items[index], index));
 		} catch (error) {
 			results[index] = { error: itemError(this, error, index) };
-			if (!continueOnFail) return settled(results, items.length);
+			if (!continueOnFail) return settled(results, items.length, continueOnFail);
 		}
 	}
 
@@ -143,7 +143,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		},
 		{ concurrency: options.concurrency, shouldStop: () => stop },
 	);
-	const settledResults = settled(results, items.length);
+	const settledResults = settled(results, items.length, continueOnFail);
 	showWarnings(this, resolver.warnings(), settledResults);
 	return settledResults;
 }
@@ -248,7 +248,7 @@ async function updateOne(
 	const keepTags = options.reference.mode === 'tag' ? [ticketTag(plan.ticketId, options.referenceInput)] : [];
 	let workItem = known;
 	let changed: string[] = [];
-	const newFiles = await filesNotAttached(context, plan, workItem.id);
+	const newFiles = await filesNotAttached(context, plan, workItem.id, call);
 	let attachmentsSent: JsonPatchOperation[] | undefined;
 	for (let attempt = 1; ; attempt++) {
 		const changes = changedFieldOperations(plan.fields, workItem.fields ?? {}, { keepTags });
@@ -285,8 +285,15 @@ async function updateOne(
 					plan.index,
 				);
 			}
-			const fields = [...new Set([...SUMMARY_FIELDS, 'System.State', ...plan.fields.map((op) => op.path.slice(8))])];
-			workItem = await workItems.get(context, plan.config, workItem.id, { fields }, call);
+			if (attachmentsSent && attachmentsSent.length > 0) {
+				// The conflict may be our own update, whose answer was lost after Azure DevOps saved it: read the links
+				// too, and send only the files that are still not linked (a link sent twice is refused, TF201035).
+				workItem = await workItems.get(context, plan.config, workItem.id, { expand: 'all' }, call);
+				attachmentsSent = stillUnlinked(attachmentsSent, workItem);
+			} else {
+				const fields = [...new Set([...SUMMARY_FIELDS, 'System.State', ...plan.fields.map((op) => op.path.slice(8))])];
+				workItem = await workItems.get(context, plan.config, workItem.id, { fields }, call);
+			}
 		}
 	}
 	const comment = await addCommentOnce(context, plan, workItem.id, call);
@@ -294,10 +301,25 @@ async function updateOne(
 	return { workItem, json: { ...json, attachedFiles: newFiles.map((file) => file.fileName) } };
 }
 
+/** The AttachedFile operations whose attachment the work item does not link yet (same attachment URL, any case). */
+function stillUnlinked(operations: JsonPatchOperation[], workItem: WorkItem): JsonPatchOperation[] {
+	const linked = new Set(
+		((workItem.relations ?? []) as Array<{ rel?: string; url?: string }>)
+			.filter((relation) => relation.rel === 'AttachedFile' && typeof relation.url === 'string')
+			.map((relation) => String(relation.url).toLowerCase()),
+	);
+	return operations.filter((operation) => !linked.has(String((operation.value as { url?: unknown } | undefined)?.url ?? '').toLowerCase()));
+}
+
 /** The ticket's files the work item does not carry yet (by file name, any case); one read of its links when any. */
-async function filesNotAttached(context: IExecuteFunctions, plan: Plan, workItemId: number): Promise<FileToAttach[]> {
+async function filesNotAttached(
+	context: IExecuteFunctions,
+	plan: Plan,
+	workItemId: number,
+	call: CallOptions,
+): Promise<FileToAttach[]> {
 	if (plan.files.length === 0) return [];
-	const current = await workItems.get(context, plan.config, workItemId, { expand: 'relations' }, { itemIndex: plan.index });
+	const current = await workItems.get(context, plan.config, workItemId, { expand: 'relations' }, call);
 	const attached = attachedFileNames((current.relations ?? []) as Array<{ rel?: string; url?: string; attributes?: Record<string, unknown> }>);
 	return plan.files.filter((file) => !attached.has(file.fileName.toLowerCase()));
 }
@@ -414,12 +436,16 @@ function groupByTarget(plans: Plan[]): Plan[][] {
  * One result per input item, positions kept (the router pairs by position); the results end at the first failure,
  * where the router stops without Continue On Fail. Items that never ran have no output.
  */
-function settled(results: ItemResult[], length: number): ItemResult[] {
+/**
+ * One result per input item, in order. Without Continue On Fail the output ends at the first failure (the router throws
+ * it); with it, every item keeps its result (an item never reached gets none).
+ */
+function settled(results: ItemResult[], length: number, continueOnFail: boolean): ItemResult[] {
 	const out: ItemResult[] = [];
 	for (let index = 0; index < length; index++) {
 		const result = results[index];
 		out.push(result ?? []);
-		if (result !== undefined && !Array.isArray(result)) break;
+		if (!continueOnFail && result !== undefined && !Array.isArray(result)) break;
 	}
 	return out;
 }
