@@ -101,7 +101,7 @@ describe('Trigger option Download Attachments', () => {
 			const item = emittedItem(rig.results[0]);
 			const [entry] = item.json.attachments as IDataObject[];
 			expect(entry).toMatchObject({ fileName: 'dump.bin', size: 4096, downloaded: false, binaryProperty: null });
-			expect(String(entry.reason)).toContain('Attachment Size Limit');
+			expect(String(entry.reason)).toContain('Download Size Limit');
 			expect(item.binary ?? {}).toEqual({});
 			expect(downloads()).toHaveLength(0);
 		});

@@ -570,7 +570,7 @@ export const ERROR_CATALOGUE = {
 	triggerAttachmentNotDownloaded: {
 		code: 'AZDC-5151',
 		title: 'The trigger could not download a file the event brought (the workflow still started)',
-		fix: 'Check that the credential may read work items of the project and that the file is still attached; raise "Attachment Size Limit (MB)" for a larger file, or download it later with Attachment > Download.',
+		fix: 'Check that the credential may read work items of the project and that the file is still attached; raise "Download Size Limit (MB)" for a larger file, or download it later with Attachment > Download.',
 	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)

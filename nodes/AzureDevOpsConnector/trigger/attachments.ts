@@ -106,5 +106,5 @@ export async function downloadEventFiles(
 
 function tooLarge(size: number, limit: number): string {
 	const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 1000) / 1000} MB`;
-	return `The file is ${mb(size)}, over the Attachment Size Limit of ${mb(limit)}.`;
+	return `The file is ${mb(size)}, over the Download Size Limit of ${mb(limit)}.`;
 }

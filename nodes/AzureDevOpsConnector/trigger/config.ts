@@ -340,7 +340,7 @@ export function configurationFault(error: unknown): { code: string; message: str
 	return undefined;
 }
 
-/** Default and largest Attachment Size Limit, in MB (Azure DevOps itself takes files up to 60 MB by default). */
+/** Default and largest Download Size Limit, in MB (Azure DevOps itself takes files up to 60 MB by default). */
 export const DEFAULT_ATTACHMENT_MB = 10;
 const MAX_ATTACHMENT_MB = 130;
 

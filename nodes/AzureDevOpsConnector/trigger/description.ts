@@ -321,21 +321,21 @@ export const triggerProperties: INodeProperties[] = [
 					'Whether to register the subscription with its secret on an http:// webhook URL that is not loopback. Azure DevOps then sends the secret in clear text with every delivery; use https instead wherever you can.',
 			},
 			{
-				displayName: 'Attachment Size Limit (MB)',
-				name: 'maxAttachmentMb',
-				type: 'number',
-				typeOptions: { minValue: 0.001, maxValue: 130, numberPrecision: 3 },
-				default: 10,
-				description:
-					'With Download Attachments: the largest file fetched; a larger one is listed in attachments with downloaded false and the reason, and the workflow still starts',
-			},
-			{
 				displayName: 'Download Attachments',
 				name: 'downloadAttachments',
 				type: 'boolean',
 				default: false,
 				description:
 					'Whether to put the files the event brings on the item as binary data (attachment_0, attachment_1, …): every file of a new work item, the files an update added. Needs an Azure DevOps credential; Azure DevOps waits for the downloads before its delivery is answered.',
+			},
+			{
+				displayName: 'Download Size Limit (MB)',
+				name: 'maxAttachmentMb',
+				type: 'number',
+				typeOptions: { minValue: 0.001, maxValue: 130, numberPrecision: 3 },
+				default: 10,
+				description:
+					'With Download Attachments: the largest file fetched; a larger one is listed in attachments with downloaded false and the reason, and the workflow still starts',
 			},
 			{
 				displayName: 'Fetch Work Item When Needed',
