@@ -323,6 +323,31 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expectEveryAnswerInRange();
 	});
 
+	it('the trigger\'s Download Attachments brings the file an update added, byte for byte, at the server\'s version', async () => {
+		const rig = await triggerRig(emu, {
+			parameters: { project: { ...project, value: projectUrl() }, events: ['workitem.updated'], onlyStateChanges: false, options: { downloadAttachments: true } },
+			credentials: triggerCredentials(),
+		});
+		try {
+			expect(await rig.workflow.activate(TRIGGER)).toEqual({ existed: false, created: true });
+			const id = closedTask('HD-10');
+			const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+			const file = { json: {}, binary: { data: { data: bytes.toString('base64'), mimeType: 'image/png', fileName: 'shot.png' } } };
+			await run('upload', { resource: 'attachment', attachTo: String(id) }, [file as never]);
+			const before = emu.requests().length;
+			await emu.hooks.flush();
+			const result = rig.results.at(-1)!;
+			expect(emitted(result)).toMatchObject({ workItemId: id, attachments: [{ fileName: 'shot.png', size: 3000, downloaded: true }] });
+			expect(Buffer.from(result.workflowData![0][0].binary!.attachment_0.data, 'base64').equals(bytes)).toBe(true);
+			const downloads = emu.requests().slice(before).filter((r) => r.method === 'GET' && /\/attachments\//i.test(r.path));
+			expect(downloads.map((r) => r.query['api-version'])).toEqual([releasedVersion(profile)]);
+		} finally {
+			await rig.workflow.deactivate(TRIGGER).catch(() => undefined);
+			await rig.close();
+		}
+		expectEveryAnswerInRange();
+	});
+
 	it('a Minimal-details delivery (subscription made by hand) is read back once, at the server\'s version', async () => {
 		const rig = await triggerRig(emu, {
 			parameters: {
