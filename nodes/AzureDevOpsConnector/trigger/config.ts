@@ -6,6 +6,7 @@
  */
 import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
 
+import { parseConnectorIdentities, readIgnoreOwnChanges, type IgnoreOwnChanges } from '../connector/echo';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
@@ -31,6 +32,8 @@ export interface TriggerConfig {
 	ticketReference: TicketReferenceOptions;
 	/** The user accepts registering a secret on a plain-http, non-loopback URL. */
 	allowSecretOverHttp: boolean;
+	/** Ignore the Connector's Own Changes, and the Connector Identities (lower-cased) it recognises besides its own. */
+	echo: { mode: IgnoreOwnChanges; listed: string[] };
 }
 
 type ParameterContext = IWebhookFunctions | IHookFunctions;
@@ -223,6 +226,7 @@ function configFromParameters(p: IDataObject): TriggerConfig {
 		fetchWorkItem: options.fetchWorkItem !== false,
 		ticketReference,
 		allowSecretOverHttp: options.allowSecretOverHttp === true,
+		echo: { mode: readIgnoreOwnChanges(options.ignoreOwnChanges), listed: parseConnectorIdentities(options.connectorIdentities) },
 	};
 }
 
