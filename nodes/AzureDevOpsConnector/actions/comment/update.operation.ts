@@ -8,7 +8,7 @@ import { comments } from '../../transport';
 import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from '../workItem/operationHelpers';
-import { commentIdProperty, requireCommentId } from './common';
+import { commentIdProperty, commentOutput, requireCommentId } from './common';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -45,6 +45,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'More settings of the comment',
 		options: [markCommentsOption],
 	},
 ];
@@ -68,5 +69,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		shouldMarkComment(readMarkComments(options.markComments), target.credentialType),
 	);
 	const comment = await comments.update(this, target, id, commentId, body, { format }, { itemIndex });
-	return [{ json: comment, pairedItem: { item: itemIndex } }];
+	return [{ json: commentOutput(comment), pairedItem: { item: itemIndex } }];
 }

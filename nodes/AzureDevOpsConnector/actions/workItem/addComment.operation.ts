@@ -8,6 +8,7 @@ import { comments, isAzureDevOpsError, toNodeError, workItems, type WorkItem } f
 import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from './operationHelpers';
+import { commentOutput } from '../comment/common';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -44,6 +45,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: 'More settings of the comment',
 		options: [markCommentsOption],
 	},
 ];
@@ -71,13 +73,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	try {
 		const comment = await comments.add(this, target, id, body, { format }, { itemIndex });
-		return [{ json: comment, pairedItem: { item: itemIndex } }];
+		return [{ json: commentOutput(comment), pairedItem: { item: itemIndex } }];
 	} catch (error) {
 		if (!(format === 'html' && isAzureDevOpsError(error, 'apiVersionUnsupported'))) throw toNodeError(this.getNode(), error, itemIndex);
 	}
 	// Azure DevOps Server 2019 has no comments resource: its Discussion is written through System.History.
 	const updated = await workItems.update(this, target, id, [{ op: 'add', path: '/fields/System.History', value: body }], {}, { itemIndex });
-	return [{ json: discussionEntry(updated, body), pairedItem: { item: itemIndex } }];
+	return [{ json: commentOutput(discussionEntry(updated, body)), pairedItem: { item: itemIndex } }];
 }
 
 /** A Discussion entry written through System.History, in the shape of a comment (it has no comment id). */

@@ -323,7 +323,7 @@ async function addCommentOnce(
 	// Compared without the marker: a comment written before with (or without) it still says the same.
 	if (recent.some((comment) => sameHtml(stripEchoMarker(String(comment.text ?? '')), text))) return null;
 	const added = await comments.add(context, plan.config, workItemId, commentToWrite(text, plan.markComment), { format: 'html' }, call);
-	return { id: added.id ?? null, text: added.text ?? plan.comment };
+	return { id: added.id ?? null, text: stripEchoMarker(String(added.text ?? plan.comment)) };
 }
 
 /** A ticket without a work item: AZDC-5100, or (option) the work item created as Create From Ticket would. */
