@@ -248,6 +248,18 @@ describe('the trigger drops the connector\'s own changes', () => {
 		expect(accepted().map((item) => (item.state as IDataObject).new)).toEqual(['Active']);
 	});
 
+	it('Change State with a comment: the comment is the connector\'s and dropped, the state change is emitted (Comments)', async () => {
+		rig = await triggerRig(emu, { parameters: COMMENTS_AND_UPDATES });
+		await rig.workflow.activate(TRIGGER);
+		const id = newWorkItem();
+		const moved = await action({ operation: 'changeState', workItem: locator(id), state: 'Active', options: { comment: 'Picked up from HD-7' } });
+		expect((moved.items[0].json.fields as IDataObject)['System.History']).toBe('Picked up from HD-7');
+		expect(String((emu.getWorkItem(id) as { fields: IDataObject }).fields['System.History'])).toBe(`Picked up from HD-7${ECHO_MARKER}`);
+		await emu.hooks.flush();
+		expect(accepted().map((item) => [item.eventType, (item.state as IDataObject).new, item.comment])).toEqual([['workitem.updated', 'Active', 'Picked up from HD-7']]);
+		expect(dropped().map((result) => answer(result).reason)).toEqual([expect.stringMatching(/marker/)]);
+	});
+
 	it('is on for comments when the option was never set (saved workflows from before it existed)', async () => {
 		rig = await triggerRig(emu, { parameters: { events: ['workitem.commented'] }, credentials: emulatorCredentials(emu) });
 		await rig.workflow.activate(TRIGGER);

@@ -101,6 +101,16 @@ describe('what the trigger drops', () => {
 		expect(echoReason(update, rules({ listed, mode: 'commentsAndUpdates' }))).toMatch(/update was made by/);
 	});
 
+	it('an update that changed more than the comment (a state change with a comment) is an update: kept under comments', () => {
+		const author = readIdentity(`Service Desk Sync <${SP.uniqueName}>`);
+		const commentOnly = { eventType: 'workitem.updated', comment: `Note${ECHO_MARKER}`, author, changedFields: ['System.History', 'System.CommentCount', 'System.Rev', 'System.ChangedDate'] };
+		const withState = { ...commentOnly, changedFields: [...commentOnly.changedFields, 'System.State', 'System.Reason'] };
+		expect(echoReason(commentOnly, rules())).toMatch(/marker/);
+		expect(echoReason(withState, rules({ own: SP }))).toBeUndefined();
+		expect(echoReason(withState, rules({ mode: 'commentsAndUpdates' }))).toMatch(/marker/);
+		expect(echoReason({ ...withState, comment: 'Note' }, rules({ mode: 'commentsAndUpdates', own: SP }))).toMatch(/service principal/);
+	});
+
 	it("reads the author of an update from revisedBy and of a comment from System.ChangedBy", () => {
 		const updated = parseServiceHookDelivery({
 			eventType: 'workitem.updated',

@@ -217,20 +217,47 @@ export interface EchoFacts {
 	comment: string | null;
 	/** Who made the change. */
 	author: IdentityRef | null;
+	/** Fields an update changed (empty for other events, and when the delivery does not say). */
+	changedFields?: readonly string[];
+}
+
+/** Fields Azure DevOps changes with every comment: an update changing only these (and System.History) is the comment. */
+const COMMENT_BOOKKEEPING: ReadonlySet<string> = new Set(
+	[
+		'System.History',
+		'System.CommentCount',
+		'System.Rev',
+		'System.ChangedDate',
+		'System.ChangedBy',
+		'System.AuthorizedDate',
+		'System.AuthorizedAs',
+		'System.RevisedDate',
+		'System.Watermark',
+		'System.PersonId',
+	].map((name) => name.toLowerCase()),
+);
+
+/** Whether a delivery is a comment: `workitem.commented`, or the update that added a comment and changed nothing else. */
+function isCommentEvent(facts: EchoFacts): boolean {
+	if (facts.eventType === 'workitem.commented') return true;
+	if (facts.eventType !== 'workitem.updated' || facts.comment === null) return false;
+	return (facts.changedFields ?? []).every((name) => COMMENT_BOOKKEEPING.has(name.toLowerCase()));
 }
 
 /**
- * Why a delivery is the connector's own change and must not start the workflow, or undefined. A comment is dropped
- * when it carries the marker, or when its author is a connector identity the trigger may trust by identity alone (a
- * service identity, or one listed in Connector Identities); under `commentsAndUpdates` an update by such an identity
- * is dropped too. A person's comment without the marker is kept: it may be that person's own, written by hand.
+ * Why a delivery is the connector's own change and must not start the workflow, or undefined. A comment (also the
+ * update that only added it) is dropped when it carries the marker, or when its author is a connector identity the
+ * trigger may trust by identity alone (a service identity, or one listed in Connector Identities); under
+ * `commentsAndUpdates` every update carrying the marker or made by such an identity is dropped too. An update that
+ * also changed other fields (a state change with a comment) counts as an update, so `comments` keeps it. A person's
+ * comment without the marker is kept: it may be that person's own, written by hand.
  */
 export function echoReason(facts: EchoFacts, rules: EchoRules): string | undefined {
 	if (rules.mode === 'none') return undefined;
-	const isComment = facts.eventType === 'workitem.commented' || (facts.eventType === 'workitem.updated' && facts.comment !== null);
+	const isComment = isCommentEvent(facts);
 	const isUpdate = facts.eventType === 'workitem.updated';
 	if (!isComment && !(rules.mode === 'commentsAndUpdates' && isUpdate)) return undefined;
-	if (isComment && hasEchoMarker(facts.comment)) return 'Written by the Azure DevOps Connector (marker).';
+	if (hasEchoMarker(facts.comment)) return 'Written by the Azure DevOps Connector (marker).';
 	const author = facts.author;
 	if (!author) return undefined;
 	const what = isComment ? 'comment' : 'update';

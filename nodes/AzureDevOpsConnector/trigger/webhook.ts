@@ -110,7 +110,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 
 	// 3. The connector's own changes (echo loops), told apart from what the delivery carries alone: no request.
 	const echo = echoReason(
-		{ eventType: delivery.eventType, comment: delivery.comment, author: delivery.author },
+		{ eventType: delivery.eventType, comment: delivery.comment, author: delivery.author, changedFields: delivery.changedFields },
 		{ mode: config.echo.mode, own: ownIdentityOf(staticData), listed: config.echo.listed },
 	);
 
