@@ -26,6 +26,8 @@ import {
 	type Revision,
 	type WorkItemRecord,
 	type WorkItemTypeSeed,
+	renderCommentMarkdown,
+	sanitiseCommentHtml,
 } from './model';
 import { FaultBook, RateLimiter, rateLimitHeaders, type FaultSpec, type RateLimit } from './faults';
 import {
@@ -1221,7 +1223,7 @@ export class Emulator {
 			case 'Comments_Add': {
 				const text = (ctx.body as { text?: unknown } | undefined)?.text;
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
-				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user));
+				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user, commentFormat(query.get('format'))));
 			}
 			case 'Comments_Get Comments Batch':
 				return new Reply(200, this.commentPage(ctx, this.liveItem(org, Number(params.workItemId))));
@@ -1244,7 +1246,7 @@ export class Emulator {
 				}
 				const wi = this.liveItem(org, Number(params.workItemId));
 				const c = this.findComment(wi, params.commentId, bool('includeDeleted'));
-				return new Reply(200, this.commentView(orgUrl, wi, c));
+				return new Reply(200, this.commentView(orgUrl, wi, c, org));
 			}
 			case 'Comments_Update Comment':
 			case 'Comments_Update': {
@@ -1252,10 +1254,13 @@ export class Emulator {
 				const c = this.findComment(wi, params.commentId, false);
 				const text = (ctx.body as { text?: unknown } | undefined)?.text;
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
-				c.text = text;
+				const format = commentFormat(query.get('format'));
+				c.format = format;
+				c.text = format === 'markdown' ? text : sanitiseCommentHtml(text);
+				c.renderedText = format === 'markdown' ? renderCommentMarkdown(text) : c.text;
 				c.version++;
 				c.modifiedDate = new Date().toISOString();
-				return new Reply(200, this.commentView(orgUrl, wi, c));
+				return new Reply(200, this.commentView(orgUrl, wi, c, org));
 			}
 			case 'Comments_Delete': {
 				// Recorded example (comments/DELETE__...json): 200 with the comment, now deleted.
@@ -1264,7 +1269,7 @@ export class Emulator {
 				c.isDeleted = true;
 				c.version++;
 				c.modifiedDate = new Date().toISOString();
-				return new Reply(200, this.commentView(orgUrl, wi, c));
+				return new Reply(200, this.commentView(orgUrl, wi, c, org));
 			}
 			case 'Revisions_List': {
 				const wi = this.liveItem(org, Number(params.id));
@@ -1486,7 +1491,7 @@ export class Emulator {
 		const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) || 0 : 0;
 		const page = list.slice(start, start + top);
 		const url = `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments`;
-		const result: Record<string, unknown> = { totalCount: list.length, count: page.length, comments: page.map((c) => this.commentView(orgUrl, wi, c)) };
+		const result: Record<string, unknown> = { totalCount: list.length, count: page.length, comments: page.map((c) => this.commentView(orgUrl, wi, c, ctx.org)) };
 		if (start + top < list.length) {
 			const next = Buffer.from(String(start + top)).toString('base64url');
 			result.continuationToken = next;
@@ -1762,13 +1767,17 @@ export class Emulator {
 		};
 	}
 
-	private commentView(orgUrl: string, wi: WorkItemRecord, c: Comment): Record<string, unknown> {
+	private commentView(orgUrl: string, wi: WorkItemRecord, c: Comment, org?: OrgState): Record<string, unknown> {
 		const by = this.identityRef(orgUrl, identityText(c.createdBy));
+		// format and renderedText came with the 7.1 Comment definition (not in the 6.0 and 7.0 descriptions).
+		const formats = org !== undefined && Number(org.release.maxApiVersion) >= 7.1;
 		return {
 			workItemId: wi.id,
 			id: c.commentId,
 			version: c.version,
 			text: c.text,
+			...(formats && c.renderedText !== undefined ? { renderedText: c.renderedText } : {}),
+			...(formats && c.format !== undefined ? { format: c.format } : {}),
 			createdBy: by,
 			createdDate: c.createdDate,
 			modifiedBy: by,
@@ -1954,10 +1963,18 @@ export class Emulator {
 		return this.workItemView(org, orgUrl, wi, next, opts.expand ?? 'none');
 	}
 
-	private comment(org: OrgState, orgUrl: string, id: number, text: string, by: Identity): Record<string, unknown> {
-		this.update(org, orgUrl, id, [{ op: 'add', path: '/fields/System.History', value: text }], by, {});
+	private comment(org: OrgState, orgUrl: string, id: number, text: string, by: Identity, format?: 'html' | 'markdown'): Record<string, unknown> {
+		// The Discussion (System.History, and the deliveries) holds HTML: sanitised HTML, or the Markdown rendered.
+		const html = format === 'markdown' ? renderCommentMarkdown(text) : sanitiseCommentHtml(text);
+		this.update(org, orgUrl, id, [{ op: 'add', path: '/fields/System.History', value: html }], by, {});
 		const wi = this.liveItem(org, id);
-		return this.commentView(orgUrl, wi, wi.comments.at(-1)!);
+		const added = wi.comments.at(-1)!;
+		if (format) {
+			added.format = format;
+			added.text = format === 'markdown' ? text : html;
+			added.renderedText = html;
+		}
+		return this.commentView(orgUrl, wi, added, org);
 	}
 
 	private remove(org: OrgState, orgUrl: string, id: number, destroy: boolean, by: Identity): Record<string, unknown> | undefined {
@@ -2399,3 +2416,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 export type { Relation };
+
+/** The `format` query of Comments - Add / Update: markdown or html (the service's CommentFormat), html when absent. */
+function commentFormat(value: string | null): 'html' | 'markdown' {
+	return (value ?? '').toLowerCase() === 'markdown' ? 'markdown' : 'html';
+}

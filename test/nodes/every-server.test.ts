@@ -3,6 +3,7 @@
 // emulator with its own routes and versions and refusing what that release refuses. One parametrised suite: the
 // credential test, Create From Ticket and its re-run, every work-item operation, and the trigger's registration and
 // Minimal-details read.
+import { ECHO_MARKER } from '../../nodes/AzureDevOpsConnector/connector/echo';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
@@ -229,7 +230,7 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expect(commented.items[0].json.writtenAs).toBe(profile.name === 'server2019' ? 'System.History' : undefined);
 		const commentPosts = mine().filter((r) => r.method === 'POST' && /\/comments$/i.test(r.path));
 		expect(commentPosts).toHaveLength(profile.name === 'server2019' ? 0 : 1);
-		expect((emu.getWorkItem(id, profile.organization) as { fields: IDataObject }).fields['System.History']).toBe('Replaced the cable.');
+		expect((emu.getWorkItem(id, profile.organization) as { fields: IDataObject }).fields['System.History']).toBe(`Replaced the cable.${ECHO_MARKER}`);
 
 		const found = await run('search', { searchBy: 'filters', filters: { tag: 'escalated' }, limit: 10 });
 		expect(found.items.map((item) => item.json.id)).toEqual([id]);

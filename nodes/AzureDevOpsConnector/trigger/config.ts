@@ -6,6 +6,7 @@
  */
 import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
 
+import { parseConnectorIdentities, readIgnoreOwnChanges, type IgnoreOwnChanges } from '../connector/echo';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
@@ -34,6 +35,8 @@ export interface TriggerConfig {
 	/** Files the event brings go on the item as binary data, each up to `maxAttachmentBytes`. */
 	downloadAttachments: boolean;
 	maxAttachmentBytes: number;
+	/** Ignore the Connector's Own Changes, and the Connector Identities (lower-cased) it recognises besides its own. */
+	echo: { mode: IgnoreOwnChanges; listed: string[] };
 }
 
 type ParameterContext = IWebhookFunctions | IHookFunctions;
@@ -228,6 +231,7 @@ function configFromParameters(p: IDataObject): TriggerConfig {
 		allowSecretOverHttp: options.allowSecretOverHttp === true,
 		downloadAttachments: options.downloadAttachments === true,
 		maxAttachmentBytes: attachmentLimitBytes(options.maxAttachmentMb),
+		echo: { mode: readIgnoreOwnChanges(options.ignoreOwnChanges), listed: parseConnectorIdentities(options.connectorIdentities) },
 	};
 }
 

@@ -7,8 +7,9 @@
 import type { IBinaryKeyData, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { projectOfProjectUrl } from '../connector/azureDevOpsUrl';
-import { checkDelivery, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
+import { checkDelivery, commentKey, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
 import { parseDeliveryBody, parseServiceHookDelivery, splitTags, type ParsedDelivery } from '../connector/delivery';
+import { echoReason } from '../connector/echo';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { mapDevOpsState } from '../connector/stateMap';
 import { readTicketReference, type TicketReference } from '../connector/ticketReference';
@@ -23,6 +24,7 @@ import {
 } from './config';
 import { downloadEventFiles, filesOfEvent } from './attachments';
 import { buildOutputItem, ticketOutput } from './output';
+import { ownIdentityOf } from './ownIdentity';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { VERIFIER_KEY } from './secretVerifier';
 import { authenticateDelivery, nodeKeyOf, UNAUTHENTICATED_ANSWER, type AuthResult } from './webhookAuth';
@@ -107,9 +109,16 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		return ignored(context, `The trigger does not listen to ${delivery.eventType} events.`);
 	}
 
-	// 3. Repeats and stale revisions, before any request is spent on them.
+	// 3. The connector's own changes (echo loops), told apart from what the delivery carries alone: no request.
+	const echo = echoReason(
+		{ eventType: delivery.eventType, comment: delivery.comment, author: delivery.author, changedFields: delivery.changedFields },
+		{ mode: config.echo.mode, own: ownIdentityOf(staticData), listed: config.echo.listed },
+	);
+
+	// 4. Repeats and stale revisions, before any request is spent on them. A comment is known by the revision it made.
+	const isComment = delivery.eventType === 'workitem.commented' && delivery.revision !== null;
 	const identity: DeliveryIdentity = {
-		notificationId: delivery.notificationId,
+		notificationId: isComment ? commentKey(delivery.workItemId, delivery.revision as number) : delivery.notificationId,
 		workItemKey: workItemKey(delivery.eventType, delivery.workItemId),
 		revision: delivery.revision,
 	};
@@ -117,9 +126,14 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(workflowId, node.id);
 	const dedup = dedupStateOf(staticData, liveKey);
 	const verdict = checkDelivery(dedup.state, identity);
-	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery.workItemId);
+	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery, echo);
+	if (echo !== undefined) {
+		// Remembered like an accepted delivery: a retry gets the same answer, and nothing is counted twice.
+		storeDedupState(staticData, recordDelivery(dedup.state, identity), dedup.key);
+		return ignored(context, echo, { echo: true });
+	}
 
-	// 4. Fill in what a Minimal/None delivery lacks, when allowed.
+	// 5. Fill in what a Minimal/None delivery lacks, when allowed.
 	const canFetch = config.authentication !== 'none' && config.fetchWorkItem;
 	let fetched: FetchedWorkItem | undefined;
 	let fetchProblem: string | undefined;
@@ -132,11 +146,11 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	if (delivery.resourceDetails !== 'all' && canFetch && delivery.eventType !== 'workitem.deleted') await fetchOnce();
 	const view = mergedView(delivery, fetched);
 
-	// 5. Filters (also applied here: a subscription made by hand may send more than it should).
+	// 6. Filters (also applied here: a subscription made by hand may send more than it should).
 	const filteredOut = filterReason(config, view, delivery.eventType);
 	if (filteredOut) return ignored(context, filteredOut);
 
-	// 6. The ticket state, given on the change into a mapped state only: EndState is for when the work item *is closed*,
+	// 7. The ticket state, given on the change into a mapped state only: EndState is for when the work item *is closed*,
 	//    not again for every later comment, delete, restore or other update of the closed work item.
 	const mappedState = mapDevOpsState(config.stateMap, view.state.new);
 	const stateEntered = view.state.changed !== false && !STATELESS_EVENTS.has(delivery.eventType);
@@ -149,7 +163,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		return ignored(context, `Azure DevOps state "${view.state.new ?? ''}" maps to no ticket state.`);
 	}
 
-	// 7. The ticket.
+	// 8. The ticket.
 	let reference: TicketReference = readTicketReference(view, config.ticketReference);
 	if (reference.id === null && !fetched && view.relations === null && canFetch && delivery.eventType !== 'workitem.deleted') {
 		await fetchOnce();
@@ -165,11 +179,11 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		if (fetched) Object.assign(view, mergedView(delivery, fetched));
 	}
 
-	// 8. Remember it (one assignment), then start the workflow. Other deliveries may have been accepted while this one
+	// 9. Remember it (one assignment), then start the workflow. Other deliveries may have been accepted while this one
 	//    waited for Azure DevOps: check again against the window as it is now, and record in the same step.
 	const latest = latestDedupState(staticData, dedup);
 	const recheck = latest === dedup.state ? verdict : checkDelivery(latest, identity);
-	if (recheck.verdict !== 'new') return repeated(context, recheck, delivery.workItemId);
+	if (recheck.verdict !== 'new') return repeated(context, recheck, delivery);
 	storeDedupState(staticData, recordDelivery(latest, identity), dedup.key);
 	// A verifier refreshed on this process goes to static data with the window, in the same save.
 	if (auth.newerVerifier) staticData[VERIFIER_KEY] = auth.newerVerifier as unknown as IDataObject;
@@ -206,14 +220,21 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 function repeated(
 	context: IWebhookFunctions,
 	verdict: Exclude<DedupVerdict, { verdict: 'new' }>,
-	workItemId: number,
+	delivery: ParsedDelivery,
+	echo?: string,
 ): IWebhookResponseData {
+	// A repeat of the connector's own change is answered as the first delivery was.
+	if (echo !== undefined) return ignored(context, echo, { duplicate: true, echo: true });
 	if (verdict.verdict === 'duplicate') {
-		return ignored(context, `Notification ${verdict.notificationId} was already received.`, { duplicate: true });
+		const what =
+			delivery.eventType === 'workitem.commented' && verdict.notificationId.startsWith('c')
+				? `The comment of revision ${delivery.revision ?? ''} of work item ${delivery.workItemId}`
+				: `Notification ${verdict.notificationId}`;
+		return ignored(context, `${what} was already received.`, { duplicate: true });
 	}
 	return ignored(
 		context,
-		`Revision ${verdict.revision} of work item ${workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
+		`Revision ${verdict.revision} of work item ${delivery.workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
 		{ duplicate: true },
 	);
 }

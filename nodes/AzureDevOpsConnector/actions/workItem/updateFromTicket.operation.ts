@@ -7,6 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { commentToWrite, readMarkComments, shouldMarkComment, stripEchoMarker } from '../../connector/echo';
 import { ConnectorError } from '../../connector/errors';
 import { changedFieldOperations, sameHtml } from '../../connector/fieldChanges';
 import { commentTextAsHtml } from '../../connector/htmlFields';
@@ -57,6 +58,8 @@ interface Plan {
 	state: string | undefined;
 	/** The ticket's latest message, as the HTML of a comment, when the Comment Field has one. */
 	comment: string | undefined;
+	/** Whether the comment gets the connector's invisible marker (Options > Mark Comments as Written by the Connector). */
+	markComment: boolean;
 	/** The ticket's files (Options > Attachments), read and size-checked; only those not yet attached are sent. */
 	files: FileToAttach[];
 	dedupKey: string;
@@ -181,14 +184,17 @@ async function prepare(
 
 	const state = mapTicketState(context, index, readPath(ticket, stateField));
 	const message = commentField ? readPath(ticket, commentField) : undefined;
+	// Ticket text never carries the connector's marker into the comment: it is added (or not) when the comment is written.
 	const comment =
-		typeof message === 'string' && message.trim() !== ''
-			? commentTextAsHtml(message)
+		typeof message === 'string' && stripEchoMarker(message).trim() !== ''
+			? commentTextAsHtml(stripEchoMarker(message))
 			: typeof message === 'number'
 				? String(message)
 				: undefined;
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
-	const files = await readTicketFiles(context, index, context.getNodeParameter('options', index, {}) as IDataObject);
+	const rawOptions = context.getNodeParameter('options', index, {}) as IDataObject;
+	const files = await readTicketFiles(context, index, rawOptions);
+	const markComment = shouldMarkComment(readMarkComments(rawOptions.markComments), config.credentialType);
 	return {
 		index,
 		config,
@@ -197,6 +203,7 @@ async function prepare(
 		fields,
 		state,
 		comment,
+		markComment,
 		files,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
@@ -353,9 +360,10 @@ async function addCommentOnce(
 	if (plan.comment === undefined) return null;
 	const recent = await comments.list(context, plan.config, workItemId, { limit: COMMENTS_COMPARED }, call);
 	const text = plan.comment;
-	if (recent.some((comment) => sameHtml(String(comment.text ?? ''), text))) return null;
-	const added = await comments.add(context, plan.config, workItemId, plan.comment, { format: 'html' }, call);
-	return { id: added.id ?? null, text: added.text ?? plan.comment };
+	// Compared without the marker: a comment written before with (or without) it still says the same.
+	if (recent.some((comment) => sameHtml(stripEchoMarker(String(comment.text ?? '')), text))) return null;
+	const added = await comments.add(context, plan.config, workItemId, commentToWrite(text, plan.markComment), { format: 'html' }, call);
+	return { id: added.id ?? null, text: stripEchoMarker(String(added.text ?? plan.comment)) };
 }
 
 /** A ticket without a work item: AZDC-5100, or (option) the work item created as Create From Ticket would. */

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { attachmentSizeOptions, ticketAttachmentOption } from '../../attachment/common';
 
-import { ticketReferenceOptions } from '../../common.descriptions';
+import { markCommentsOption, ticketReferenceOptions } from '../../common.descriptions';
 import { properties as createProperties } from '../createFromTicket/description';
 
 // The configuration, ticket fields and variables are Create From Ticket's, so one settings expression serves both.
@@ -124,6 +124,7 @@ export const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether a work item created for a ticket without one gets a Hyperlink relation to the ticket URL',
 			},
+			{ ...markCommentsOption, description: `${markCommentsOption.description} Applies to the ticket's message written as a comment (Comment Field).` },
 			attachmentSizeOptions[0],
 			{
 				displayName: 'Missing Variables',
