@@ -130,6 +130,18 @@ describe.each(EMULATOR_PROFILES)('azure-devops-node-api on $serverVersion ($maxA
 		expect(iterations.children?.[1].attributes?.startDate).toBeDefined();
 	});
 
+	it('lists the project\'s teams and reads a team\'s iterations, all and the current one', async () => {
+		const core = await conn.getCoreApi();
+		const teams = await core.getTeams(project);
+		expect(teams.map((team) => team.name)).toEqual([`${project} Team`]);
+		const work = await conn.getWorkApi();
+		const all = await work.getTeamIterations({ project, team: teams[0].name });
+		expect(all.map((it) => it.path)).toEqual([`${project}\\Sprint 1`, `${project}\\Sprint 2`]);
+		const current = await work.getTeamIterations({ project, team: teams[0].name }, 'current');
+		expect(current.map((it) => it.path)).toEqual([`${project}\\Sprint 2`]);
+		expect(String(current[0].attributes?.timeFrame)).toMatch(/^(current|1)$/);
+	});
+
 	it('creates, validates, updates and reads work items, one and many, with enums as numbers', async () => {
 		const wit = await conn.getWorkItemTrackingApi();
 		const dryRun = await wit.createWorkItem(null, [add('/fields/System.Title', 'dry run')], project, 'Task', true);

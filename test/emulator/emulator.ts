@@ -26,6 +26,8 @@ import {
 	type Revision,
 	type WorkItemRecord,
 	type WorkItemTypeSeed,
+	renderCommentMarkdown,
+	sanitiseCommentHtml,
 } from './model';
 import { FaultBook, RateLimiter, rateLimitHeaders, type FaultSpec, type RateLimit } from './faults';
 import {
@@ -206,11 +208,14 @@ const LOCATIONS: Array<{ id: string; area: string; resourceName: string; routeTe
 	{ id: 'a70579d1-f53a-48ee-a5be-7be8659023b9', area: 'wit', resourceName: 'classificationNodes', routeTemplate: '{project}/_apis/{area}/{resource}/{structureGroup}/{*path}', resourceVersion: 2, marker: 'Classification Nodes_Get Root Nodes' },
 	{ id: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', area: 'wit', resourceName: 'workItemRelationTypes', routeTemplate: '_apis/{area}/{resource}/{relation}', resourceVersion: 2, marker: 'Work Item Relation Types_List' },
 	{ id: 'fc50d02a-849f-41fb-8af1-0a5216103269', area: 'hooks', resourceName: 'subscriptions', routeTemplate: '_apis/{area}/{resource}/{subscriptionId}', resourceVersion: 1, marker: 'Subscriptions_List' },
+	{ id: 'd30a3dd1-f8ba-442a-b86a-bd0c0c383e59', area: 'core', resourceName: 'teams', routeTemplate: '_apis/projects/{projectId}/{resource}/{*teamId}', resourceVersion: 3, marker: 'Teams_Get Teams' },
+	{ id: 'c9175577-28a1-4b06-9197-8636af9f64ad', area: 'work', resourceName: 'iterations', routeTemplate: '{project}/{team}/_apis/{area}/teamsettings/{resource}/{id}', resourceVersion: 1, marker: 'Iterations_List' },
 ];
 const RESOURCE_AREAS = [
 	{ id: '79134c72-4a58-4b42-976c-04e7115f32bf', name: 'core' },
 	{ id: '5264459e-e5e0-4bd8-b118-0985e68a4ec5', name: 'wit' },
 	{ id: '1814ab31-2f4f-4a9f-8761-f4d77dc5a5d7', name: 'hooks' },
+	{ id: '1d4f49f9-02b9-4e26-b826-2cdb6195f2a9', name: 'work' },
 ];
 const VSS = 'Microsoft.VisualStudio.Services.WebApi';
 /**
@@ -314,6 +319,9 @@ export class Emulator {
 		configure: (opts: HookOptions) => void;
 	};
 	latencyMs: number;
+	/** REST requests being answered right now, and the most there were at once since the last reset. */
+	private inFlight = 0;
+	peakInFlight = 0;
 	allowLocalhostConsumers: boolean;
 	private readonly seeds: Map<string, OrganizationSeed>;
 	private orgs = new Map<string, OrgState>();
@@ -356,7 +364,13 @@ export class Emulator {
 	}
 
 	async listen(port = this.options.port ?? 0): Promise<void> {
-		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server = http.createServer((req, res) => {
+			const api = !(req.url ?? '').startsWith('/_emulator/');
+			if (api) this.peakInFlight = Math.max(this.peakInFlight, ++this.inFlight);
+			void this.handle(req, res).finally(() => {
+				if (api) this.inFlight--;
+			});
+		});
 		this.server.on('connection', (s: Socket) => {
 			this.sockets.add(s);
 			s.on('close', () => this.sockets.delete(s));
@@ -387,6 +401,7 @@ export class Emulator {
 		this.limiter.reset();
 		this.limiter.limit = this.options.rateLimit;
 		this.latencyMs = this.options.latencyMs ?? 0;
+		this.peakInFlight = this.inFlight;
 		this.allowLocalhostConsumers = this.options.allowLocalhostConsumers ?? false;
 		this.dispatcher.reset();
 	}
@@ -473,6 +488,12 @@ export class Emulator {
 
 	projects(organization = 'fabrikam'): Project[] {
 		return [...this.mustOrg(organization).projects];
+	}
+
+	/** The bytes of the attachment an AttachedFile URL points at; undefined when the organization has no such file. */
+	getAttachment(url: string, organization = 'fabrikam'): Buffer | undefined {
+		const id = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})/i.exec(url)?.[1]?.toLowerCase();
+		return id ? this.mustOrg(organization).attachments.get(id)?.bytes : undefined;
 	}
 
 	/** The stored work item at its latest revision, in the REST shape with relations; undefined when absent. */
@@ -1080,6 +1101,34 @@ export class Emulator {
 				const path = String(params.path ?? '').split(/[\\/]/).filter(Boolean);
 				return new Reply(200, this.classificationNode(ctx, kind, path, Number(query.get('$depth') ?? '0')));
 			}
+			case 'Teams_Get Teams': {
+				const project = this.findProject(org, params.projectId);
+				const skip = Number(query.get('$skip') ?? '0');
+				const top = Number(query.get('$top') ?? '100');
+				const value = project.teams.slice(skip, skip + top).map((team) => ({
+					id: stableGuid(`team:${project.id}:${team}`),
+					name: team,
+					url: `${orgUrl}/_apis/projects/${project.id}/teams/${stableGuid(`team:${project.id}:${team}`)}`,
+					description: team === project.teams[0] ? 'The default project team.' : '',
+					identityUrl: `${orgUrl}/_apis/Identities/${stableGuid(`team:${project.id}:${team}`)}`,
+					projectName: project.name,
+					projectId: project.id,
+				}));
+				return new Reply(200, { count: value.length, value });
+			}
+			case 'Iterations_List': {
+				// The team in the path, or the project's default team when it is left out (as the service does).
+				const project = ctx.project!;
+				const team = ctx.team ?? project.teams[0];
+				const timeframe = query.get('$timeframe');
+				// The service supports one time frame filter, "current".
+				if (timeframe !== null && timeframe.toLowerCase() !== 'current') {
+					throw errors.argument(`The value '${timeframe}' is not valid for $timeframe; only 'current' is supported.`);
+				}
+				let value = (project.teamIterations.get(team) ?? []).map((path) => this.teamIterationView(ctx, team, path));
+				if (timeframe !== null) value = value.filter((it) => (it.attributes as Record<string, unknown>).timeFrame === 'current').slice(0, 1);
+				return new Reply(200, { count: value.length, value });
+			}
 			case 'Work Item Relation Types_List': {
 				const value = RELATION_TYPE_LIST.map((type) => this.relationTypeView(orgUrl, type));
 				return new Reply(200, { count: value.length, value });
@@ -1174,7 +1223,7 @@ export class Emulator {
 			case 'Comments_Add': {
 				const text = (ctx.body as { text?: unknown } | undefined)?.text;
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
-				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user));
+				return new Reply(200, this.comment(org, orgUrl, Number(params.workItemId), text, ctx.user, commentFormat(query.get('format'))));
 			}
 			case 'Comments_Get Comments Batch':
 				return new Reply(200, this.commentPage(ctx, this.liveItem(org, Number(params.workItemId))));
@@ -1197,7 +1246,7 @@ export class Emulator {
 				}
 				const wi = this.liveItem(org, Number(params.workItemId));
 				const c = this.findComment(wi, params.commentId, bool('includeDeleted'));
-				return new Reply(200, this.commentView(orgUrl, wi, c));
+				return new Reply(200, this.commentView(orgUrl, wi, c, org));
 			}
 			case 'Comments_Update Comment':
 			case 'Comments_Update': {
@@ -1205,10 +1254,13 @@ export class Emulator {
 				const c = this.findComment(wi, params.commentId, false);
 				const text = (ctx.body as { text?: unknown } | undefined)?.text;
 				if (typeof text !== 'string' || !text.trim()) throw errors.argument('The comment text is required.');
-				c.text = text;
+				const format = commentFormat(query.get('format'));
+				c.format = format;
+				c.text = format === 'markdown' ? text : sanitiseCommentHtml(text);
+				c.renderedText = format === 'markdown' ? renderCommentMarkdown(text) : c.text;
 				c.version++;
 				c.modifiedDate = new Date().toISOString();
-				return new Reply(200, this.commentView(orgUrl, wi, c));
+				return new Reply(200, this.commentView(orgUrl, wi, c, org));
 			}
 			case 'Comments_Delete': {
 				// Recorded example (comments/DELETE__...json): 200 with the comment, now deleted.
@@ -1217,7 +1269,7 @@ export class Emulator {
 				c.isDeleted = true;
 				c.version++;
 				c.modifiedDate = new Date().toISOString();
-				return new Reply(200, this.commentView(orgUrl, wi, c));
+				return new Reply(200, this.commentView(orgUrl, wi, c, org));
 			}
 			case 'Revisions_List': {
 				const wi = this.liveItem(org, Number(params.id));
@@ -1327,17 +1379,70 @@ export class Emulator {
 			};
 			// The node path came after 5.0: the 5.0 WorkItemClassificationNode definition has no such property.
 			if (ctx.org.release.maxApiVersion !== '5.0') node.path = `\\${[project.name, group, ...at].join('\\')}`;
-			const sprint = kind === 'iteration' && at.length > 0 ? /(\d+)\s*$/.exec(name) : null;
-			if (sprint) {
-				const day = 86_400_000;
-				const start = this.startedAt - 14 * day + (Number(sprint[1]) - 1) * 14 * day;
-				node.attributes = { startDate: new Date(start).toISOString(), finishDate: new Date(start + 14 * day - 1000).toISOString(), timeFrame: undefined };
-				delete (node.attributes as Record<string, unknown>).timeFrame;
-			}
+			const dates = kind === 'iteration' && at.length > 0 ? this.sprintDates(name) : undefined;
+			if (dates) node.attributes = { startDate: new Date(dates.start).toISOString(), finishDate: new Date(dates.finish).toISOString() };
 			if (level < depth && children.length > 0) node.children = children.map((child) => build([...at, child], level + 1));
 			return node;
 		};
 		return build(path.map((seg, i) => paths.find((p) => p[i]?.toLowerCase() === seg.toLowerCase())?.[i] ?? seg), 0);
+	}
+
+	/**
+	 * The dates of an iteration named "… <n>": the n-th sprint runs 14 days from the emulator's start plus
+	 * 14 × (n - 2) days, so Sprint 2 is current. Other names have no dates.
+	 */
+	private sprintDates(name: string): { start: number; finish: number } | undefined {
+		const sprint = /(\d+)\s*$/.exec(name);
+		if (!sprint) return undefined;
+		const day = 86_400_000;
+		const start = this.startedAt - 14 * day + (Number(sprint[1]) - 1) * 14 * day;
+		return { start, finish: start + 14 * day - 1000 };
+	}
+
+	/** A TeamSettingsIteration: the iteration as a team has selected it, with its time frame today. */
+	private teamIterationView(ctx: Ctx, team: string, fieldPath: string): Record<string, unknown> {
+		const project = ctx.project!;
+		const name = fieldPath.split('\\').pop() ?? fieldPath;
+		const identifier = stableGuid(`${project.id}:iteration:${fieldPath.split('\\').slice(1).join('/')}`);
+		const view: Record<string, unknown> = {
+			id: identifier,
+			name,
+			path: fieldPath,
+			url: `${ctx.orgUrl}/${project.id}/${stableGuid(`team:${project.id}:${team}`)}/_apis/work/teamsettings/iterations/${identifier}`,
+		};
+		const dates = this.sprintDates(name);
+		const now = Date.now();
+		view.attributes = dates
+			? {
+					startDate: new Date(dates.start).toISOString(),
+					finishDate: new Date(dates.finish).toISOString(),
+					timeFrame: now < dates.start ? 'future' : now > dates.finish ? 'past' : 'current',
+				}
+			: { startDate: null, finishDate: null, timeFrame: 'future' };
+		return view;
+	}
+
+	/**
+	 * The attributes the service gives an AttachedFile link when it is added: the file's name and size, its id among the
+	 * work item's files and the dates (a comment given with the link is kept).
+	 */
+	private describeAttachedFiles(org: OrgState, relations: Relation[], now: string): void {
+		for (const relation of relations) {
+			if (relation.rel !== 'AttachedFile' || relation.attributes.resourceSize !== undefined) continue;
+			const id = /\/_apis\/wit\/attachments\/([0-9a-f-]{36})/i.exec(relation.url)?.[1]?.toLowerCase();
+			const file = id ? org.attachments.get(id) : undefined;
+			if (!file) continue;
+			relation.attributes = {
+				authorizedDate: now,
+				id: parseInt(stableGuid(`file:${id}`).slice(0, 6), 16),
+				resourceCreatedDate: now,
+				resourceModifiedDate: now,
+				revisedDate: '9999-01-01T00:00:00Z',
+				resourceSize: file.total ?? file.bytes.length,
+				name: file.fileName,
+				...relation.attributes,
+			};
+		}
 	}
 
 	/** Largest attachment the organization takes (Work tracking, process, and project limits: 60 MB by default). */
@@ -1386,7 +1491,7 @@ export class Emulator {
 		const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8')) || 0 : 0;
 		const page = list.slice(start, start + top);
 		const url = `${orgUrl}/${wi.projectId}/_apis/wit/workItems/${wi.id}/comments`;
-		const result: Record<string, unknown> = { totalCount: list.length, count: page.length, comments: page.map((c) => this.commentView(orgUrl, wi, c)) };
+		const result: Record<string, unknown> = { totalCount: list.length, count: page.length, comments: page.map((c) => this.commentView(orgUrl, wi, c, ctx.org)) };
 		if (start + top < list.length) {
 			const next = Buffer.from(String(start + top)).toString('base64url');
 			result.continuationToken = next;
@@ -1662,13 +1767,17 @@ export class Emulator {
 		};
 	}
 
-	private commentView(orgUrl: string, wi: WorkItemRecord, c: Comment): Record<string, unknown> {
+	private commentView(orgUrl: string, wi: WorkItemRecord, c: Comment, org?: OrgState): Record<string, unknown> {
 		const by = this.identityRef(orgUrl, identityText(c.createdBy));
+		// format and renderedText came with the 7.1 Comment definition (not in the 6.0 and 7.0 descriptions).
+		const formats = org !== undefined && Number(org.release.maxApiVersion) >= 7.1;
 		return {
 			workItemId: wi.id,
 			id: c.commentId,
 			version: c.version,
 			text: c.text,
+			...(formats && c.renderedText !== undefined ? { renderedText: c.renderedText } : {}),
+			...(formats && c.format !== undefined ? { format: c.format } : {}),
 			createdBy: by,
 			createdDate: c.createdDate,
 			modifiedBy: by,
@@ -1769,6 +1878,7 @@ export class Emulator {
 		};
 		if (['Task', 'Bug', 'User Story'].includes(type.name)) base.fields['Microsoft.VSTS.Common.Priority'] = 2;
 		const patched = applyPatch(base, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: true, knownIdentity: this.identityRule(org, opts), type });
+		this.describeAttachedFiles(org, patched.relations, now);
 		if (patched.fields['System.State'] !== type.states[0] && !opts.bypassRules) {
 			// The service allows a new item only in its type's initial state.
 			throw errors.rule('State', 'System.State', 'Required, HasValues, LimitedToValues, AllowsOldValue, InvalidListValue');
@@ -1807,6 +1917,7 @@ export class Emulator {
 		delete withoutHistory.fields['System.History'];
 		const type = this.findType(org, String(current.fields['System.WorkItemType']));
 		const patched = applyPatch(withoutHistory, ops, { custom: org.customFields, bypassRules: !!opts.bypassRules, isCreate: false, knownIdentity: this.identityRule(org, opts), type });
+		this.describeAttachedFiles(org, patched.relations, new Date().toISOString());
 		const project = this.projectOf(org, wi);
 		this.validate(project, type, patched.fields, id, !!opts.bypassRules);
 		this.checkTransition(type, String(current.fields['System.State']), String(patched.fields['System.State']), !!opts.bypassRules);
@@ -1852,10 +1963,18 @@ export class Emulator {
 		return this.workItemView(org, orgUrl, wi, next, opts.expand ?? 'none');
 	}
 
-	private comment(org: OrgState, orgUrl: string, id: number, text: string, by: Identity): Record<string, unknown> {
-		this.update(org, orgUrl, id, [{ op: 'add', path: '/fields/System.History', value: text }], by, {});
+	private comment(org: OrgState, orgUrl: string, id: number, text: string, by: Identity, format?: 'html' | 'markdown'): Record<string, unknown> {
+		// The Discussion (System.History, and the deliveries) holds HTML: sanitised HTML, or the Markdown rendered.
+		const html = format === 'markdown' ? renderCommentMarkdown(text) : sanitiseCommentHtml(text);
+		this.update(org, orgUrl, id, [{ op: 'add', path: '/fields/System.History', value: html }], by, {});
 		const wi = this.liveItem(org, id);
-		return this.commentView(orgUrl, wi, wi.comments.at(-1)!);
+		const added = wi.comments.at(-1)!;
+		if (format) {
+			added.format = format;
+			added.text = format === 'markdown' ? text : html;
+			added.renderedText = html;
+		}
+		return this.commentView(orgUrl, wi, added, org);
 	}
 
 	private remove(org: OrgState, orgUrl: string, id: number, destroy: boolean, by: Identity): Record<string, unknown> | undefined {
@@ -2223,14 +2342,22 @@ export function isSpecialAddress(hostname: string): boolean {
 }
 
 function toProject(seed: string | ProjectSeed): Project {
-	const s = typeof seed === 'string' ? { name: seed } : seed;
+	const s: ProjectSeed = typeof seed === 'string' ? { name: seed } : seed;
+	const iterationPaths = [s.name, ...(s.iterationPaths ?? [`${s.name}\\Sprint 1`, `${s.name}\\Sprint 2`])];
+	const teams = s.teams ?? [`${s.name} Team`];
+	const teamIterations = new Map<string, string[]>();
+	for (const team of teams) {
+		const chosen = Object.entries(s.teamIterations ?? {}).find(([name]) => name.toLowerCase() === team.toLowerCase())?.[1];
+		teamIterations.set(team, chosen ?? iterationPaths.slice(1));
+	}
 	return {
 		id: s.id ?? stableGuid(`project:${s.name}`),
 		name: s.name,
 		description: s.description ?? '',
 		areaPaths: [s.name, ...(s.areaPaths ?? [])],
-		iterationPaths: [s.name, ...(s.iterationPaths ?? [`${s.name}\\Sprint 1`, `${s.name}\\Sprint 2`])],
-		teams: s.teams ?? [`${s.name} Team`],
+		iterationPaths,
+		teams,
+		teamIterations,
 	};
 }
 
@@ -2289,3 +2416,8 @@ function sleep(ms: number): Promise<void> {
 }
 
 export type { Relation };
+
+/** The `format` query of Comments - Add / Update: markdown or html (the service's CommentFormat), html when absent. */
+function commentFormat(value: string | null): 'html' | 'markdown' {
+	return (value ?? '').toLowerCase() === 'markdown' ? 'markdown' : 'html';
+}

@@ -126,7 +126,10 @@ export interface ProjectSeed {
 	description?: string;
 	areaPaths?: string[];
 	iterationPaths?: string[];
+	/** The project's teams; the first is its default team. */
 	teams?: string[];
+	/** Iterations (field paths) each team has selected in its settings; by default every team has every sprint. */
+	teamIterations?: Record<string, string[]>;
 }
 
 export interface Project {
@@ -136,6 +139,8 @@ export interface Project {
 	areaPaths: string[];
 	iterationPaths: string[];
 	teams: string[];
+	/** Team name → the iteration field paths it has selected. */
+	teamIterations: Map<string, string[]>;
 }
 
 export interface Relation {
@@ -154,6 +159,10 @@ export interface Comment {
 	commentId: number;
 	version: number;
 	text: string;
+	/** How the text was written (the `format` query of Comments - Add / Update); html when not given. */
+	format?: 'html' | 'markdown';
+	/** The text as HTML (what the Discussion shows and System.History holds). */
+	renderedText?: string;
 	createdBy: Identity;
 	createdDate: string;
 	modifiedDate?: string;
@@ -549,4 +558,41 @@ export function applyPatch(
 
 export function newGuid(): string {
 	return randomUUID();
+}
+
+/**
+ * What the service keeps of comment HTML: its sanitiser drops script and style elements, event-handler attributes and
+ * javascript: links (Azure DevOps "Work item comments" docs: HTML is sanitised; recorded: <script> removed). Text,
+ * including zero-width characters, is kept as sent.
+ */
+export function sanitiseCommentHtml(html: string): string {
+	return html
+		.replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
+		.replace(/<(script|style)\b[^>]*>/gi, '')
+		.replace(/<[a-z][^>]*>/gi, (tag) =>
+			tag
+				.replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
+				.replace(/(href|src)\s*=\s*(["'])\s*javascript:[^"']*\2/gi, '$1=$2#$2'),
+		);
+}
+
+/**
+ * Comment Markdown as HTML, enough for what the tests write: paragraphs, line breaks, **bold**, *emphasis*, `code`,
+ * with markup characters escaped (the service renders Markdown server-side and stores the HTML in System.History).
+ */
+export function renderCommentMarkdown(markdown: string): string {
+	const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+	return markdown
+		.replace(/\r\n/g, '\n')
+		.split(/\n{2,}/)
+		.filter((block) => block.trim() !== '')
+		.map((block) => {
+			const inline = escape(block)
+				.replace(/`([^`]+)`/g, '<code>$1</code>')
+				.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+				.replace(/\*([^*]+)\*/g, '<em>$1</em>')
+				.replace(/\n/g, '<br>');
+			return `<p>${inline}</p>`;
+		})
+		.join('');
 }

@@ -159,7 +159,7 @@ function toOperations(raw: RawSpec, source: string): SpecOperation[] {
 
 /**
  * Routes our nodes and Microsoft's client use that none of the supplied descriptions cover
- * (core projects, connection data, resource areas). Written from the service's behaviour, kept
+ * (core projects and teams, connection data, resource areas). Written from the service's behaviour, kept
  * deliberately small, and reported as notes so nobody mistakes them for the published contract.
  */
 const SUPPLEMENT: Array<{ method: string; template: string; operationId: string; preview: boolean }> = [
@@ -167,6 +167,8 @@ const SUPPLEMENT: Array<{ method: string; template: string; operationId: string;
 	{ method: 'GET', template: '/{organization}/_apis/projects/{projectId}', operationId: 'Projects_Get', preview: false },
 	{ method: 'GET', template: '/{organization}/_apis/connectionData', operationId: 'Connection Data_Get', preview: false },
 	{ method: 'GET', template: '/{organization}/_apis/ResourceAreas', operationId: 'Resource Areas_List', preview: true },
+	// Core's "Teams - Get Teams", released from 5.0 on (the core descriptions are not bundled; projects are above too).
+	{ method: 'GET', template: '/{organization}/_apis/projects/{projectId}/teams', operationId: 'Teams_Get Teams', preview: false },
 ];
 
 export class SpecBook {
@@ -178,7 +180,8 @@ export class SpecBook {
 		this.dir = dir;
 		const wit = toOperations(readJson(path.join(dir, 'wit-7.1', 'workItemTracking.json')), 'wit-7.1');
 		const hooks = toOperations(readJson(path.join(dir, 'hooks-7.1', 'serviceHooks.json')), 'hooks-7.1');
-		this.books.set('services', [...wit, ...hooks]);
+		const work = toOperations(readJson(path.join(bundledOpenApiDir(), 'work-7.1', 'work.json')), 'work-7.1');
+		this.books.set('services', [...wit, ...hooks, ...work]);
 		this.supplement = SUPPLEMENT.map((s) => {
 			const { scope, suffix } = splitTemplate(s.template);
 			return {
@@ -210,6 +213,7 @@ export class SpecBook {
 			ops = [
 				...toOperations(readJson(witFile), `wit-azure-devops-server-${version}`),
 				...toOperations(readJson(path.join(bundled, `hooks-azure-devops-server-${version}.json`)), `hooks-azure-devops-server-${version}`),
+				...toOperations(readJson(path.join(bundled, `work-azure-devops-server-${version}.json`)), `work-azure-devops-server-${version}`),
 			];
 			this.books.set(book, ops);
 		}

@@ -3,6 +3,7 @@
 // emulator with its own routes and versions and refusing what that release refuses. One parametrised suite: the
 // credential test, Create From Ticket and its re-run, every work-item operation, and the trigger's registration and
 // Minimal-details read.
+import { ECHO_MARKER } from '../../nodes/AzureDevOpsConnector/connector/echo';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { AzureDevOpsApi } from '../../credentials/AzureDevOpsApi.credentials';
@@ -229,7 +230,7 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expect(commented.items[0].json.writtenAs).toBe(profile.name === 'server2019' ? 'System.History' : undefined);
 		const commentPosts = mine().filter((r) => r.method === 'POST' && /\/comments$/i.test(r.path));
 		expect(commentPosts).toHaveLength(profile.name === 'server2019' ? 0 : 1);
-		expect((emu.getWorkItem(id, profile.organization) as { fields: IDataObject }).fields['System.History']).toBe('Replaced the cable.');
+		expect((emu.getWorkItem(id, profile.organization) as { fields: IDataObject }).fields['System.History']).toBe(`Replaced the cable.${ECHO_MARKER}`);
 
 		const found = await run('search', { searchBy: 'filters', filters: { tag: 'escalated' }, limit: 10 });
 		expect(found.items.map((item) => item.json.id)).toEqual([id]);
@@ -274,12 +275,13 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		expect(areas[0].value).toBe(profile.project);
 		const iterations = await wf.loadOptions('Node', 'getIterationPaths');
 		expect(iterations.map((option) => option.value)).toEqual(['@currentIteration', profile.project, `${profile.project}\\Sprint 1`, `${profile.project}\\Sprint 2`]);
+		expect(iterations[0].name).toBe(`Current Iteration (${profile.project} Team, the default team)`);
 		const linkTypes = await wf.loadOptions('Node', 'getLinkTypes');
 		expect(linkTypes.map((option) => option.name)).toEqual(expect.arrayContaining(['Parent', 'Child', 'Related', 'Hyperlink']));
 		expectEveryAnswerInRange();
 	});
 
-	it('Create with an area path and "Current Iteration" (the iteration whose dates contain today)', async () => {
+	it('Create with an area path and "Current Iteration" (the sprint the default team has running today)', async () => {
 		const created = await run('create', {
 			workItemType: 'Task',
 			title: 'Sprint work',
@@ -289,8 +291,8 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 		const fields = created.items[0].json.fields as IDataObject;
 		expect(fields['System.IterationPath']).toBe(`${profile.project}\\Sprint 2`);
 		expect(fields['System.AreaPath']).toBe(profile.project);
-		const tree = mine().find((r) => /classificationnodes$/i.test(r.path))!;
-		expect(tree.query['api-version']).toBe(releasedVersion(profile));
+		const current = mine().find((r) => /\/_apis\/work\/teamsettings\/iterations$/i.test(r.path))!;
+		expect(current.query).toMatchObject({ $timeframe: 'current', 'api-version': releasedVersion(profile) });
 		expectEveryAnswerInRange();
 	});
 
@@ -319,6 +321,31 @@ describe.each(EMULATOR_PROFILES.map((profile) => [profile.serverVersion, profile
 			await rig.close();
 		}
 		expect(emu.hooks.subscriptions(profile.organization)).toHaveLength(0);
+		expectEveryAnswerInRange();
+	});
+
+	it('the trigger\'s Download Attachments brings the file an update added, byte for byte, at the server\'s version', async () => {
+		const rig = await triggerRig(emu, {
+			parameters: { project: { ...project, value: projectUrl() }, events: ['workitem.updated'], onlyStateChanges: false, options: { downloadAttachments: true } },
+			credentials: triggerCredentials(),
+		});
+		try {
+			expect(await rig.workflow.activate(TRIGGER)).toEqual({ existed: false, created: true });
+			const id = closedTask('HD-10');
+			const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+			const file = { json: {}, binary: { data: { data: bytes.toString('base64'), mimeType: 'image/png', fileName: 'shot.png' } } };
+			await run('upload', { resource: 'attachment', attachTo: String(id) }, [file as never]);
+			const before = emu.requests().length;
+			await emu.hooks.flush();
+			const result = rig.results.at(-1)!;
+			expect(emitted(result)).toMatchObject({ workItemId: id, attachments: [{ fileName: 'shot.png', size: 3000, downloaded: true }] });
+			expect(Buffer.from(result.workflowData![0][0].binary!.attachment_0.data, 'base64').equals(bytes)).toBe(true);
+			const downloads = emu.requests().slice(before).filter((r) => r.method === 'GET' && /\/attachments\//i.test(r.path));
+			expect(downloads.map((r) => r.query['api-version'])).toEqual([releasedVersion(profile)]);
+		} finally {
+			await rig.workflow.deactivate(TRIGGER).catch(() => undefined);
+			await rig.close();
+		}
 		expectEveryAnswerInRange();
 	});
 

@@ -1,5 +1,6 @@
 // The two-way loop of issue 18 in n8n's engine against the emulator: a ticket becomes a work item; the requester's new
-// message reaches the work item as a comment; the trigger hears that comment with its text, author and time; a
+// message reaches the work item as a comment, which the trigger recognises as the connector's own and does not send
+// back (no echo loop); a developer's answer is heard with its text, author and time; a
 // screenshot travels to the work item and back byte for byte; closing the work item maps back to the ticket's state.
 import type { IDataObject } from 'n8n-workflow';
 
@@ -46,9 +47,21 @@ it('ticket → work item → message as comment → trigger hears it → files b
 			expect(updated.error).toBeUndefined();
 		}
 		await emu.hooks.flush();
-		const heard = rig.results.map((result) => emitted(result)).filter((item) => item.eventType === 'workitem.commented');
+		// That comment is the connector's own: the trigger drops it (no echo back to the ticket), with the reason.
+		const echoes = rig.results.filter((result) => (result.response.body as IDataObject).echo === true);
+		expect(echoes.length).toBeGreaterThanOrEqual(1);
+		expect(echoes.every((result) => result.workflowData === undefined)).toBe(true);
+		expect(rig.results.filter((result) => result.workflowData).map((result) => emitted(result).comment)).not.toContain('Still jammed after the reboot');
+
+		// A developer answers in Azure DevOps: the trigger hears it, with its text, author and time.
+		emu.addComment(id, 'Replaced the fuser unit', { by: 'Dana Developer <dana@fabrikam.example>' });
+		await emu.hooks.flush();
+		const heard = rig.results
+			.filter((result) => result.workflowData)
+			.map((result) => emitted(result))
+			.filter((item) => item.eventType === 'workitem.commented');
 		expect(heard).toHaveLength(1);
-		expect(heard[0]).toMatchObject({ workItemId: id, comment: 'Still jammed after the reboot', ticket: { id: 'HD-901' } });
+		expect(heard[0]).toMatchObject({ workItemId: id, comment: 'Replaced the fuser unit', changedBy: 'Dana Developer', ticket: { id: 'HD-901' } });
 		expect(String(heard[0].changedBy)).not.toBe('');
 		expect(Number.isNaN(Date.parse(String(heard[0].createdDate)))).toBe(false);
 
@@ -72,7 +85,7 @@ it('ticket → work item → message as comment → trigger hears it → files b
 		// The developer closes the work item: the trigger maps it to the ticket's EndState.
 		emu.updateWorkItem(id, { 'System.State': 'Closed' });
 		await emu.hooks.flush();
-		const closing = rig.results.map((result) => emitted(result)).find((item: IDataObject) => (item.state as IDataObject)?.new === 'Closed');
+		const closing = rig.results.filter((result) => result.workflowData).map((result) => emitted(result)).find((item: IDataObject) => (item.state as IDataObject)?.new === 'Closed');
 		expect(closing).toMatchObject({ workItemId: id, ticket: { id: 'HD-901', state: 'Return from DevOps' } });
 	} finally {
 		await rig.workflow.deactivate(TRIGGER).catch(() => undefined);

@@ -3,6 +3,7 @@
 // n8n's engine against the emulator.
 import type { IDataObject } from 'n8n-workflow';
 
+import { ECHO_MARKER } from '../../nodes/AzureDevOpsConnector/connector/echo';
 import { startEmulator, type Emulator } from '../emulator';
 import {
 	createFromTicket,
@@ -132,6 +133,62 @@ describe('Update From Ticket', () => {
 		expect(patchRequests(emu)).toHaveLength(2);
 	});
 
+	it('updates several tickets\' work items in parallel (Concurrency), one ticket\'s items one after the other, in input order', async () => {
+		const ids = await synced(ticket(521), ticket(522), ticket(523), ticket(524), ticket(525), ticket(526));
+		emu.latencyMs = 40;
+		emu.peakInFlight = 0;
+		const run = await updateFromTicket(emu, {
+			tickets: [
+				ticket(521, { TicketTitle: 'new 521' }),
+				ticket(522, { TicketTitle: 'new 522' }),
+				ticket(523, { TicketTitle: 'new 523' }),
+				ticket(521, { TicketTitle: 'newer 521' }),
+				ticket(524, { TicketTitle: 'new 524' }),
+				ticket(525, { TicketTitle: 'new 525' }),
+				ticket(526, { TicketTitle: 'new 526' }),
+			],
+			options: { concurrency: 3 },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.id)).toEqual([ids[0], ids[1], ids[2], ids[0], ids[3], ids[4], ids[5]]);
+		expect(run.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5, 6].map((item) => ({ item })));
+		// Ticket 521 twice: its second item saw the first one's update (the revision it tested is the one that wrote).
+		const of521 = patchRequests(emu).filter((r) => r.path.endsWith(`/${ids[0]}`));
+		expect(of521).toHaveLength(2);
+		expect((of521[1].body as Array<{ value: unknown }>)[0].value).toBe((of521[0].body as Array<{ value: unknown }>)[0].value as number + 1);
+		expect(fieldsOf(ids[0])['System.Title']).toBe('newer 521');
+		expect(patchRequests(emu)).toHaveLength(7);
+		expect(emu.peakInFlight).toBe(3);
+	});
+
+	it('sends one request at a time with Concurrency 1', async () => {
+		await synced(ticket(527), ticket(528), ticket(529));
+		emu.latencyMs = 20;
+		emu.peakInFlight = 0;
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(527, { TicketTitle: 'a' }), ticket(528, { TicketTitle: 'b' }), ticket(529, { TicketTitle: 'c' })],
+			options: { concurrency: 1 },
+		});
+		expect(run.items.map((item) => item.json.updated)).toEqual([true, true, true]);
+		expect(emu.peakInFlight).toBe(1);
+	});
+
+	it('shows an ignored settings key as a warning above the output, as Create From Ticket does', async () => {
+		await synced(ticket(530));
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(530, { TicketTitle: 'new 530' })],
+			parameters: { connectorSettings: settingsWith({ UpdateAtributeMap: { 'System.Title': '[$TicketTitle$]' } }) },
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.runData.Node.at(-1)?.hints ?? []).toEqual([
+			{
+				message: 'Connector Settings: Unknown setting "UpdateAtributeMap" is ignored. Did you mean "UpdateAttributeMap"?',
+				type: 'warning',
+				location: 'outputPane',
+			},
+		]);
+	});
+
 	it('renders the UpdateAttributeMap of the settings instead of the AttributeMap, and keeps the ticket tag', async () => {
 		const [id] = await synced(ticket(521));
 		const settings = settingsWith({
@@ -207,7 +264,8 @@ describe('Update From Ticket', () => {
 		expect(emu.getWorkItem(id)).toBeDefined();
 		const stored = recent().filter((r) => r.method === 'POST' && /comments$/i.test(r.path));
 		expect(stored).toHaveLength(1);
-		expect(stored[0].body).toEqual({ text: 'Still broken &lt;after&gt; the reboot' });
+		// Signed in with a Personal Access Token: the comment carries the connector's invisible marker (no echo loop).
+		expect(stored[0].body).toEqual({ text: `Still broken &lt;after&gt; the reboot${ECHO_MARKER}` });
 	});
 
 	it('answers a ticket without a work item with AZDC-5100, or creates it when asked', async () => {
@@ -220,6 +278,21 @@ describe('Update From Ticket', () => {
 		expect(created.items[0].json).toMatchObject({ created: true, title: 'Printer 551 is jammed', workItemType: 'Task' });
 		const fields = fieldsOf(created.items[0].json.id as number);
 		expect(fields['System.Tags']).toBe('Ticket:551');
+	});
+
+	it('with Continue On Fail, a ticket that fails does not cost the items after it their output', async () => {
+		const [first, third] = await synced(ticket(541), ticket(543));
+		const run = await updateFromTicket(emu, {
+			tickets: [ticket(541, { TicketTitle: 'new 541' }), ticket(542), ticket(543, { TicketTitle: 'new 543' })],
+			continueOnFail: true,
+		});
+		expect(run.items.map((item) => [item.json.id ?? null, item.json.updated ?? null, String(item.json.error ?? '').slice(0, 9) || null])).toEqual([
+			[first, true, null],
+			[null, null, '[AZDC-510'],
+			[third, true, null],
+		]);
+		expect(run.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(fieldsOf(third)['System.Title']).toBe('new 543');
 	});
 
 	it('reads the work item again once when someone edits it meanwhile, and keeps their edit', async () => {
@@ -363,6 +436,21 @@ describe('Attachments in Create From Ticket and Update From Ticket', () => {
 		expect(more.items[0].json).toMatchObject({ updated: true, attachedFiles: ['trace.log'] });
 		expect(patchRequests(emu)).toHaveLength(1);
 		expect(relations()).toHaveLength(2);
+	});
+
+	it('an update whose answer is lost after Azure DevOps saved it: the file is linked once and the item succeeds', async () => {
+		const created = await createFromTicket(emu, { tickets: [ticket(703)] });
+		const id = created.items[0].json.id as number;
+		emu.faults.add({ kind: 'dropAfterCommit', times: 1, match: { method: 'PATCH', pathIncludes: '/_apis/wit/workitems/' } });
+		const run = await updateFromTicket(emu, {
+			tickets: [withFiles(ticket(703), { log: file('trace.log', 80) }) as never],
+			options: { attachmentFields: 'log' },
+			continueOnFail: true,
+		});
+		expect(run.items[0].json.error).toBeUndefined();
+		expect(run.items[0].json).toMatchObject({ id, attachedFiles: ['trace.log'] });
+		const linked = ((emu.getWorkItem(id) as { relations?: Array<{ rel: string }> }).relations ?? []).filter((r) => r.rel === 'AttachedFile');
+		expect(linked).toHaveLength(1);
 	});
 
 	it('a file over the limit fails the ticket before anything is sent (AZDC-5150)', async () => {

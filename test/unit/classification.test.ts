@@ -1,8 +1,9 @@
-// Areas and iterations as work item fields take them, and "the current iteration" by the iteration dates.
+// Areas and iterations as work item fields take them, and the current-iteration macro as WIQL writes it.
 import {
 	classificationPaths,
-	currentIteration,
+	currentIterationOf,
 	fieldPath,
+	parseCurrentIteration,
 } from '../../nodes/AzureDevOpsConnector/connector/classification';
 
 const tree = {
@@ -34,10 +35,28 @@ describe('classification paths', () => {
 		expect(fieldPath('\\Service Desk\\Iteration')).toBe('Service Desk');
 	});
 
-	it('finds the iteration whose dates contain the day, the finish day included; none between sprints', () => {
-		const paths = classificationPaths(tree);
-		expect(currentIteration(paths, Date.parse('2026-11-27T18:00:00Z'))?.path).toBe('Service Desk\\Release 2\\Sprint 2');
-		expect(currentIteration(paths, Date.parse('2026-11-02T00:00:00Z'))?.path).toBe('Service Desk\\Sprint 1');
-		expect(currentIteration(paths, Date.parse('2026-11-14T12:00:00Z'))).toBeUndefined();
+	it('reads @currentIteration for the default team and for a named team, with or without the project, any case', () => {
+		expect(parseCurrentIteration('@currentIteration')).toEqual({});
+		expect(parseCurrentIteration('  @CurrentIteration ')).toEqual({});
+		expect(parseCurrentIteration("@currentIteration('[Service Desk]\\Ops Team')")).toEqual({ project: 'Service Desk', team: 'Ops Team' });
+		expect(parseCurrentIteration('@CURRENTITERATION("Ops Team")')).toEqual({ team: 'Ops Team' });
+		expect(parseCurrentIteration("@currentIteration('')")).toEqual({});
 	});
+
+	it('leaves everything else alone: paths, other macros, half-written macros, other types', () => {
+		for (const value of ['Service Desk\\Sprint 2', '@currentIterationX', "@currentIteration('Ops", "@currentIteration(Ops)", "@currentIteration('Ops\")", '@today', '', 42, null]) {
+			expect(parseCurrentIteration(value)).toBeUndefined();
+		}
+	});
+
+	it('writes the value the editor list offers so that it reads back as the same team', () => {
+		const value = currentIterationOf('Ops Team', 'Service Desk');
+		expect(value).toBe("@currentIteration('[Service Desk]\\Ops Team')");
+		expect(parseCurrentIteration(value)).toEqual({ project: 'Service Desk', team: 'Ops Team' });
+	});
+
+	it('does not read a value longer than any team name can make it', () => {
+		expect(parseCurrentIteration(`@currentIteration('${'x'.repeat(1000)}')`)).toBeUndefined();
+	});
+
 });

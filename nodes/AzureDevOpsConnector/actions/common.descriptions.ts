@@ -127,3 +127,23 @@ export const ticketReferenceOptions: INodeProperties[] = [
 		description: 'Text before the ticket ID in the tag; the same in Create From Ticket and the trigger',
 	},
 ];
+
+/** Options > Mark Comments as Written by the Connector (issue 18: no echo loops). */
+export const markCommentsOption: INodeProperties = {
+	displayName: 'Mark Comments as Written by the Connector',
+	name: 'markComments',
+	type: 'options',
+	options: [
+		{
+			name: 'When Signed In as a Person',
+			value: 'person',
+			description:
+				'Only with a Personal Access Token or OAuth2 credential: the trigger cannot tell such comments from the person\'s own by who wrote them',
+		},
+		{ name: 'Always', value: 'always', description: 'Also with a service principal or managed identity' },
+		{ name: 'Never', value: 'never', description: 'Write the text exactly as given' },
+	],
+	default: 'person',
+	description:
+		'Whether comments get an invisible marker (zero-width characters at the end) by which the Azure DevOps Connector Trigger recognises and drops them, so they do not come back to the ticket. A marker already in the text is always removed.',
+};

@@ -47,16 +47,36 @@ export function fieldPath(nodePath: string): string | undefined {
 	return [segments[0], ...segments.slice(2)].join('\\');
 }
 
-/** The iteration whose dates contain `now` (the latest start wins when several do), or undefined. */
-export function currentIteration(paths: readonly ClassificationPath[], now: number): ClassificationPath | undefined {
-	let best: ClassificationPath | undefined;
-	for (const entry of paths) {
-		if (!entry.startDate || !entry.finishDate) continue;
-		const start = Date.parse(entry.startDate);
-		// A finish date is the sprint's last day: it counts until that day ends.
-		const finish = Date.parse(entry.finishDate) + (/T00:00:00/.test(entry.finishDate) ? 86_400_000 : 0);
-		if (Number.isNaN(start) || Number.isNaN(finish) || now < start || now >= finish) continue;
-		if (!best || start > Date.parse(best.startDate!)) best = entry;
-	}
-	return best;
+/** Which team's current iteration a value asks for: `{}` for the project's default team. */
+export interface CurrentIterationAsk {
+	team?: string;
+	project?: string;
+}
+
+const MAX_MACRO_LENGTH = 600;
+
+/**
+ * Reads the current-iteration macro as WIQL writes it: `@currentIteration` (the default team),
+ * `@currentIteration('[Project]\Team')` or `@currentIteration('Team')`, any case; undefined for anything else.
+ */
+export function parseCurrentIteration(value: unknown): CurrentIterationAsk | undefined {
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (text.length > MAX_MACRO_LENGTH || !text.toLowerCase().startsWith(CURRENT_ITERATION.toLowerCase())) return undefined;
+	const rest = text.slice(CURRENT_ITERATION.length).trim();
+	if (rest === '') return {};
+	if (!rest.startsWith('(') || !rest.endsWith(')')) return undefined;
+	const quoted = rest.slice(1, -1).trim();
+	const quote = quoted[0];
+	if ((quote !== "'" && quote !== '"') || quoted.length < 2 || quoted[quoted.length - 1] !== quote) return undefined;
+	const inner = quoted.slice(1, -1).trim();
+	if (inner === '') return {};
+	const scoped = /^\[([^\]]+)\]\\(.+)$/.exec(inner);
+	if (scoped) return { project: scoped[1].trim(), team: scoped[2].trim() };
+	return { team: inner };
+}
+
+/** The value that asks for a team's current iteration, as the editor list offers it. */
+export function currentIterationOf(team: string, project: string): string {
+	return `${CURRENT_ITERATION}('[${project}]\\${team}')`;
 }

@@ -102,19 +102,29 @@ export function newerDedupState(first: DedupState, second: DedupState | undefine
 	return second !== undefined && (second.s ?? 0) > (first.s ?? 0) ? second : first;
 }
 
-/** The key a work item is ordered under: one sequence per event family, so a comment and an update of the same revision are both kept. */
+/**
+ * The key a work item is ordered under: one sequence per event family, so a comment and an update of the same revision
+ * are both kept. Comments are not ordered: every comment is its own event, and one delivered after a later one is still
+ * new (see commentKey).
+ */
 export function workItemKey(eventType: string, workItemId: number): string | null {
 	switch (eventType) {
 		case 'workitem.updated':
 			return `u${workItemId}`;
-		case 'workitem.commented':
-			return `c${workItemId}`;
 		case 'workitem.created':
 			return `n${workItemId}`;
 		default:
 			// Deletion and restoration do not raise the revision: only their notificationId tells repeats apart.
 			return null;
 	}
+}
+
+/**
+ * A comment's key in the notification window: its work item and the revision the comment made. Retries and a second
+ * subscription's copy of one comment share it; comments delivered out of order do not, so none of them is lost.
+ */
+export function commentKey(workItemId: number, revision: number): string {
+	return `c${workItemId}@${revision}`;
 }
 
 function notificationKey(id: number | string | null): string | null {

@@ -4,6 +4,7 @@
  * a 10,000-level nesting where the trigger does not look costs one JSON.parse and nothing more. What it does emit
  * (field values, changes, links) is checked to be nested no deeper than n8n can store.
  */
+import { mergeIdentities, readIdentity, type IdentityRef } from './echo';
 import { ConnectorError } from './errors';
 import { WORK_ITEM_EVENT_TYPES, type WorkItemEventType, type WorkItemRelation } from './types';
 
@@ -50,6 +51,8 @@ export interface ParsedDelivery {
 	/** The update's changes by field; empty for the other events. */
 	changes: Record<string, FieldChange>;
 	changedBy: string | null;
+	/** Who made the change, with the id and unique name deliveries give (for recognising the connector's own changes). */
+	author: IdentityRef | null;
 	/** Current field values of the work item (after the event); empty when resource details were Minimal or None. */
 	fields: Record<string, unknown>;
 	tags: string[];
@@ -220,6 +223,7 @@ function parseDelivery(body: unknown): ParsedDelivery {
 		changedFields: Object.keys(changes),
 		changes,
 		changedBy: findChangedBy(resource, changes, currentFields, isUpdate),
+		author: findAuthor(resource, changes, currentFields, isUpdate),
 		fields,
 		tags: splitTags(fieldValue('System.Tags')),
 		relations,
@@ -518,6 +522,21 @@ function findChangedBy(
 		if (changed) return changed;
 	}
 	return currentFields ? displayName(currentFields['System.ChangedBy']) : null;
+}
+
+/** Who made the change, as an identity: revisedBy of an update (an object), merged with System.ChangedBy ("Name <email>"). */
+function findAuthor(
+	resource: JsonObject | null,
+	changes: Record<string, FieldChange>,
+	currentFields: JsonObject | null,
+	isUpdate: boolean,
+): IdentityRef | null {
+	const changedBy = readIdentity(currentFields ? currentFields['System.ChangedBy'] : undefined);
+	if (!isUpdate || !resource) return changedBy;
+	return mergeIdentities(
+		mergeIdentities(readIdentity(resource.revisedBy), readIdentity(changes['System.ChangedBy']?.newValue)),
+		changedBy,
+	);
 }
 
 /** An identity as a display name: "Name <email>" and `{ displayName, uniqueName }` both become "Name". */

@@ -559,13 +559,18 @@ export const ERROR_CATALOGUE = {
 	},
 	currentIterationNone: {
 		code: 'AZDC-5140',
-		title: 'No iteration of the project has dates around today',
-		fix: 'Give the project\'s iterations start and finish dates (Project settings > Boards > Project configuration), or choose an iteration path instead of "Current Iteration".',
+		title: 'The team has no iteration running today',
+		fix: 'Select the team\'s sprints and give them start and finish dates (Project settings > Team configuration > Iterations), choose another team\'s "Current Iteration", or an iteration path.',
 	},
 	attachmentTooLarge: {
 		code: 'AZDC-5150',
 		title: 'The file is larger than the attachment size limit',
 		fix: 'Send a smaller file, or raise "Max File Size (MB)" if your Azure DevOps Server allows larger attachments (Services: 60 MB).',
+	},
+	triggerAttachmentNotDownloaded: {
+		code: 'AZDC-5151',
+		title: 'The trigger could not download a file the event brought (the workflow still started)',
+		fix: 'Check that the credential may read work items of the project and that the file is still attached; raise "Download Size Limit (MB)" for a larger file, or download it later with Attachment > Download.',
 	},
 
 	// 6001-6099: service-hook subscription lifecycle (issue 5)

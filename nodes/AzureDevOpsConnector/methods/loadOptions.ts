@@ -1,8 +1,8 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { readTypeStates } from '../actions/workItem/operationHelpers';
-import { classificationPaths, CURRENT_ITERATION } from '../connector/classification';
-import { classificationNodes, fields as fieldsApi, relationTypes, types } from '../transport';
+import { classificationPaths, CURRENT_ITERATION, currentIterationOf } from '../connector/classification';
+import { classificationNodes, fields as fieldsApi, relationTypes, teams as teamsApi, types } from '../transport';
 import { chosenProject, chosenWorkItemType } from './projectContext';
 
 const byName = (a: INodePropertyOptions, b: INodePropertyOptions) => a.name.localeCompare(b.name);
@@ -79,13 +79,24 @@ export async function getAreaPaths(this: ILoadOptionsFunctions): Promise<INodePr
 export async function getIterationPaths(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const project = await chosenProject(this);
 	if (!project) return [];
-	const paths = classificationPaths(await classificationNodes.get(this, project, 'iterations'));
+	const [tree, teams] = await Promise.all([
+		classificationNodes.get(this, project, 'iterations'),
+		// Without the right to list teams, the default team's current iteration is still offered.
+		teamsApi.list(this, project).catch(() => []),
+	]);
+	const paths = classificationPaths(tree);
+	const [defaultTeam, ...otherTeams] = teams.map((team) => team.name ?? '').filter((name) => name !== '');
 	return [
 		{
-			name: 'Current Iteration',
+			name: defaultTeam ? `Current Iteration (${defaultTeam}, the default team)` : 'Current Iteration (the default team)',
 			value: CURRENT_ITERATION,
-			description: 'The iteration whose start and finish dates contain the day the node runs',
+			description: 'The sprint the project\'s default team has running on the day the node runs',
 		},
+		...otherTeams.map((team) => ({
+			name: `Current Iteration of ${team}`,
+			value: currentIterationOf(team, project.project),
+			description: `The sprint ${team} has running on the day the node runs`,
+		})),
 		...paths.map((entry) => ({
 			name: entry.path,
 			value: entry.path,

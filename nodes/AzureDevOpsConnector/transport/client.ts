@@ -17,7 +17,8 @@ import type {
 	WorkItemType,
 	WorkItemTypeFieldWithReferences,
 } from 'azure-devops-node-api/interfaces/WorkItemTrackingInterfaces';
-import type { TeamProjectReference } from 'azure-devops-node-api/interfaces/CoreInterfaces';
+import type { TeamProjectReference, WebApiTeam } from 'azure-devops-node-api/interfaces/CoreInterfaces';
+import type { TeamSettingsIteration } from 'azure-devops-node-api/interfaces/WorkInterfaces';
 
 import type { JsonPatchOperation } from '../connector/types';
 import { azureDevOpsRequest, type AzureDevOpsResponse, type RateLimitInfo, type RequestContext, type RetryPolicy } from './request';
@@ -64,7 +65,10 @@ const ROUTES = {
 	classificationNodes: { feature: 'areas and iterations', area: 'wit', locationId: 'a70579d1-f53a-48ee-a5be-7be8659023b9', version: '7.1' },
 	relationTypes: { feature: 'the link types', area: 'wit', locationId: 'f5d33bc9-5b49-4a3c-a9bd-f3cd46dd2165', version: '7.1' },
 	recycleBin: { feature: 'the recycle bin', area: 'wit', locationId: 'b70d8d39-926c-465e-b927-b1bf0e5ca0e0', version: '7.1' },
+	connectionData: { feature: 'the signed-in identity', area: 'Location', locationId: '00d9565f-ed9c-4a06-9a50-00e7896ccab4', version: '5.0', previewResource: 1 },
 	subscriptions: { feature: 'service-hook subscriptions', area: 'hooks', locationId: 'fc50d02a-849f-41fb-8af1-0a5216103269', version: '7.1' },
+	teams: { feature: 'the teams of a project', area: 'core', locationId: 'd30a3dd1-f8ba-442a-b86a-bd0c0c383e59', version: '7.1' },
+	teamIterations: { feature: 'team iterations', area: 'work', locationId: 'c9175577-28a1-4b06-9197-8636af9f64ad', version: '7.1' },
 } satisfies Record<string, Route>;
 
 /** The most ids one work item read takes (GET _apis/wit/workitems?ids=, documented limit). */
@@ -275,6 +279,21 @@ export const wiql = {
 			add(relation.target?.id);
 		}
 		return ids;
+	},
+};
+
+export const connection = {
+	/** Who the credential signs in as (connectionData: `authenticatedUser` with id, account and display name). */
+	async signedIn(ctx: RequestContext, organization: OrganizationTarget, call: CallOptions = {}): Promise<IDataObject> {
+		const response = await azureDevOpsRequest.call(ctx, organization.credentialType, {
+			method: 'GET',
+			organizationUrl: organization.organizationUrl,
+			path: path('_apis', 'connectionData'),
+			route: ROUTES.connectionData,
+			idempotent: true,
+			...call,
+		});
+		return (response.body ?? {}) as IDataObject;
 	},
 };
 
@@ -601,6 +620,52 @@ export const projects = {
 			...call,
 		});
 		return (response.body ?? {}) as TeamProjectReference;
+	},
+};
+
+/** The most teams one page of the team list holds. */
+const TEAMS_PER_PAGE = 100;
+
+export const teams = {
+	/** Every team of the project, the default team first where the service lists it first. */
+	async list(ctx: RequestContext, target: Target, call: CallOptions = {}): Promise<WebApiTeam[]> {
+		const all: WebApiTeam[] = [];
+		for (let skip = 0; ; skip += TEAMS_PER_PAGE) {
+			const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+				method: 'GET',
+				organizationUrl: target.organizationUrl,
+				path: path('_apis', 'projects', target.project, 'teams'),
+				query: { $top: TEAMS_PER_PAGE, $skip: skip },
+				route: ROUTES.teams,
+				...call,
+			});
+			const page = (response.body as { value?: WebApiTeam[] }).value ?? [];
+			all.push(...page);
+			if (page.length < TEAMS_PER_PAGE) return all;
+		}
+	},
+};
+
+export const teamIterations = {
+	/**
+	 * The iteration the team has selected that the service calls current today, or undefined when none is; the
+	 * project's default team when `team` is not given.
+	 */
+	async current(
+		ctx: RequestContext,
+		target: Target,
+		team: string | undefined,
+		call: CallOptions = {},
+	): Promise<TeamSettingsIteration | undefined> {
+		const response = await azureDevOpsRequest.call(ctx, target.credentialType, {
+			method: 'GET',
+			organizationUrl: target.organizationUrl,
+			path: team ? path(target.project, team, '_apis', 'work', 'teamsettings', 'iterations') : path(target.project, '_apis', 'work', 'teamsettings', 'iterations'),
+			query: { $timeframe: 'current' },
+			route: ROUTES.teamIterations,
+			...call,
+		});
+		return (response.body as { value?: TeamSettingsIteration[] }).value?.[0];
 	},
 };
 

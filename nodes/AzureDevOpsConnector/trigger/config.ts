@@ -6,6 +6,7 @@
  */
 import type { IDataObject, IHookFunctions, INodeParameterResourceLocator, IWebhookFunctions } from 'n8n-workflow';
 
+import { parseConnectorIdentities, readIgnoreOwnChanges, type IgnoreOwnChanges } from '../connector/echo';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { parseStateMappingSettings } from '../connector/settings';
 import { compileStateMap, type CompiledStateMap } from '../connector/stateMap';
@@ -31,6 +32,11 @@ export interface TriggerConfig {
 	ticketReference: TicketReferenceOptions;
 	/** The user accepts registering a secret on a plain-http, non-loopback URL. */
 	allowSecretOverHttp: boolean;
+	/** Files the event brings go on the item as binary data, each up to `maxAttachmentBytes`. */
+	downloadAttachments: boolean;
+	maxAttachmentBytes: number;
+	/** Ignore the Connector's Own Changes, and the Connector Identities (lower-cased) it recognises besides its own. */
+	echo: { mode: IgnoreOwnChanges; listed: string[] };
 }
 
 type ParameterContext = IWebhookFunctions | IHookFunctions;
@@ -223,6 +229,9 @@ function configFromParameters(p: IDataObject): TriggerConfig {
 		fetchWorkItem: options.fetchWorkItem !== false,
 		ticketReference,
 		allowSecretOverHttp: options.allowSecretOverHttp === true,
+		downloadAttachments: options.downloadAttachments === true,
+		maxAttachmentBytes: attachmentLimitBytes(options.maxAttachmentMb),
+		echo: { mode: readIgnoreOwnChanges(options.ignoreOwnChanges), listed: parseConnectorIdentities(options.connectorIdentities) },
 	};
 }
 
@@ -333,4 +342,13 @@ export function configurationFault(error: unknown): { code: string; message: str
 		return { code: errors[0].code, message: (error as Error).message, fix: errors[0].fix };
 	}
 	return undefined;
+}
+
+/** Default and largest Download Size Limit, in MB (Azure DevOps itself takes files up to 60 MB by default). */
+export const DEFAULT_ATTACHMENT_MB = 10;
+const MAX_ATTACHMENT_MB = 130;
+
+function attachmentLimitBytes(value: unknown): number {
+	const mb = typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, MAX_ATTACHMENT_MB) : DEFAULT_ATTACHMENT_MB;
+	return Math.floor(mb * 1024 * 1024);
 }

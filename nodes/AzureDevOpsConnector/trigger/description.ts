@@ -321,6 +321,32 @@ export const triggerProperties: INodeProperties[] = [
 					'Whether to register the subscription with its secret on an http:// webhook URL that is not loopback. Azure DevOps then sends the secret in clear text with every delivery; use https instead wherever you can.',
 			},
 			{
+				displayName: 'Connector Identities',
+				name: 'connectorIdentities',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. svc-servicedesk@fabrikam.com, 3f2c…',
+				description:
+					'Comma-separated unique names (e-mails) or IDs of the identities your Azure DevOps Connector action nodes sign in as, when they use another credential than this trigger. Their comments (and, with Ignore the Connector\'s Own Changes = Comments and Updates, their updates) are dropped. Only list identities nobody writes comments with by hand.',
+			},
+			{
+				displayName: 'Download Attachments',
+				name: 'downloadAttachments',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to put the files the event brings on the item as binary data (attachment_0, attachment_1, …): every file of a new work item, the files an update added. Needs an Azure DevOps credential; Azure DevOps waits for the downloads before its delivery is answered.',
+			},
+			{
+				displayName: 'Download Size Limit (MB)',
+				name: 'maxAttachmentMb',
+				type: 'number',
+				typeOptions: { minValue: 0.001, maxValue: 130, numberPrecision: 3 },
+				default: 10,
+				description:
+					'With Download Attachments: the largest file fetched; a larger one is listed in attachments with downloaded false and the reason, and the workflow still starts',
+			},
+			{
 				displayName: 'Fetch Work Item When Needed',
 				name: 'fetchWorkItem',
 				type: 'boolean',
@@ -335,6 +361,28 @@ export const triggerProperties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether "closed" and "Closed" count as the same Azure DevOps state in the state map (Azure DevOps itself does not tell them apart)',
+			},
+			{
+				displayName: "Ignore the Connector's Own Changes",
+				name: 'ignoreOwnChanges',
+				type: 'options',
+				options: [
+					{
+						name: 'Comments',
+						value: 'comments',
+						description:
+							'Drop comments the connector wrote: those carrying its invisible marker, and those by its service identity or a Connector Identity',
+					},
+					{
+						name: 'Comments and Updates',
+						value: 'commentsAndUpdates',
+						description: 'The same, and also work item updates made by its service identity or a Connector Identity',
+					},
+					{ name: 'None', value: 'none', description: 'Start the workflow for every event, whoever made it' },
+				],
+				default: 'comments',
+				description:
+					'Whether deliveries of changes the Azure DevOps Connector itself made are answered and dropped, so that a ticket message written as a comment does not come back to the ticket (an echo loop)',
 			},
 			{
 				displayName: 'Only Mapped States',

@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ParsedDelivery } from '../connector/delivery';
+import { hasEchoMarker, stripEchoMarker } from '../connector/echo';
 import type { TicketReference } from '../connector/ticketReference';
 import { webLinkOrNull } from '../connector/webLink';
 
@@ -46,11 +47,11 @@ export function buildOutputItem(
 		changedBy: delivery.changedBy,
 		changedFields: delivery.changedFields,
 		changes: delivery.changes as unknown as IDataObject,
-		fields: extra.fields as IDataObject,
+		fields: withoutMarker(extra.fields) as IDataObject,
 		tags: delivery.tags,
 		relations: delivery.relations as unknown as IDataObject[] | null,
 		relationChanges: delivery.relationChanges as unknown as IDataObject | null,
-		comment: delivery.comment,
+		comment: delivery.comment === null ? null : stripEchoMarker(delivery.comment),
 		url: delivery.url,
 		webUrl: delivery.webUrl,
 		organizationUrl: delivery.organizationUrl,
@@ -61,6 +62,13 @@ export function buildOutputItem(
 		resourceDetails: delivery.resourceDetails,
 		workItemFetched: extra.fetched,
 	};
+}
+
+/** The fields with the connector's invisible marker taken out of the comment (copied only when it is there). */
+function withoutMarker(fields: Record<string, unknown>): Record<string, unknown> {
+	const history = fields['System.History'];
+	if (!hasEchoMarker(history)) return fields;
+	return { ...fields, 'System.History': stripEchoMarker(history as string) };
 }
 
 /** The ticket part of the output from what readTicketReference found. */

@@ -19,6 +19,7 @@ import {
 	type Target,
 } from '../transport';
 import { configurationFault, readTriggerConfig, triggerSettingsWarnings, type TriggerConfig } from './config';
+import { learnOwnIdentity } from './ownIdentity';
 import { registrationFor, storeRegistration, type GeneratedSecret, type Registration } from './state';
 import { generateSecret, secretFromCredential, storeVerifierAtActivation, WEBHOOK_SECRET_CREDENTIAL } from './webhookAuth';
 
@@ -158,6 +159,8 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	for (const warning of triggerSettingsWarnings(this)) this.logger.warn(`Azure DevOps Connector Trigger: ${warning}`);
 	if (config.registerSubscription) refuseSecretInClearText(this, config, webhookUrl(this));
 	if (config.deliveryAuthentication === 'credential') await verifierAtActivation(this);
+	// Who the credential signs in as, for recognising the connector's own changes (Ignore the Connector's Own Changes).
+	await learnOwnIdentity(this, config);
 	if (!config.registerSubscription) {
 		if (config.deliveryAuthentication === 'generatedSecret') {
 			throw failure(

@@ -4,11 +4,12 @@
  * `{ code, message }` (or `{ accepted: false, reason }` for a delivery that is fine but not wanted), and nothing
  * thrown inside escapes: n8n would turn it into a 500 and Azure DevOps would retry a delivery that cannot succeed.
  */
-import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { projectOfProjectUrl } from '../connector/azureDevOpsUrl';
-import { checkDelivery, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
+import { checkDelivery, commentKey, recordDelivery, workItemKey, type DedupVerdict, type DeliveryIdentity } from '../connector/dedup';
 import { parseDeliveryBody, parseServiceHookDelivery, splitTags, type ParsedDelivery } from '../connector/delivery';
+import { echoReason } from '../connector/echo';
 import { ConnectorError, ERROR_CATALOGUE, formatErrorMessage } from '../connector/errors';
 import { mapDevOpsState } from '../connector/stateMap';
 import { readTicketReference, type TicketReference } from '../connector/ticketReference';
@@ -21,7 +22,9 @@ import {
 	triggerSettingsWarnings,
 	type TriggerConfig,
 } from './config';
+import { downloadEventFiles, filesOfEvent } from './attachments';
 import { buildOutputItem, ticketOutput } from './output';
+import { ownIdentityOf } from './ownIdentity';
 import { dedupKeyOf, dedupStateOf, latestDedupState, storeDedupState } from './state';
 import { VERIFIER_KEY } from './secretVerifier';
 import { authenticateDelivery, nodeKeyOf, UNAUTHENTICATED_ANSWER, type AuthResult } from './webhookAuth';
@@ -106,9 +109,16 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		return ignored(context, `The trigger does not listen to ${delivery.eventType} events.`);
 	}
 
-	// 3. Repeats and stale revisions, before any request is spent on them.
+	// 3. The connector's own changes (echo loops), told apart from what the delivery carries alone: no request.
+	const echo = echoReason(
+		{ eventType: delivery.eventType, comment: delivery.comment, author: delivery.author, changedFields: delivery.changedFields },
+		{ mode: config.echo.mode, own: ownIdentityOf(staticData), listed: config.echo.listed },
+	);
+
+	// 4. Repeats and stale revisions, before any request is spent on them. A comment is known by the revision it made.
+	const isComment = delivery.eventType === 'workitem.commented' && delivery.revision !== null;
 	const identity: DeliveryIdentity = {
-		notificationId: delivery.notificationId,
+		notificationId: isComment ? commentKey(delivery.workItemId, delivery.revision as number) : delivery.notificationId,
 		workItemKey: workItemKey(delivery.eventType, delivery.workItemId),
 		revision: delivery.revision,
 	};
@@ -116,9 +126,14 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	const liveKey = context.getMode() === 'manual' ? undefined : dedupKeyOf(workflowId, node.id);
 	const dedup = dedupStateOf(staticData, liveKey);
 	const verdict = checkDelivery(dedup.state, identity);
-	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery.workItemId);
+	if (verdict.verdict !== 'new') return repeated(context, verdict, delivery, echo);
+	if (echo !== undefined) {
+		// Remembered like an accepted delivery: a retry gets the same answer, and nothing is counted twice.
+		storeDedupState(staticData, recordDelivery(dedup.state, identity), dedup.key);
+		return ignored(context, echo, { echo: true });
+	}
 
-	// 4. Fill in what a Minimal/None delivery lacks, when allowed.
+	// 5. Fill in what a Minimal/None delivery lacks, when allowed.
 	const canFetch = config.authentication !== 'none' && config.fetchWorkItem;
 	let fetched: FetchedWorkItem | undefined;
 	let fetchProblem: string | undefined;
@@ -131,11 +146,11 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	if (delivery.resourceDetails !== 'all' && canFetch && delivery.eventType !== 'workitem.deleted') await fetchOnce();
 	const view = mergedView(delivery, fetched);
 
-	// 5. Filters (also applied here: a subscription made by hand may send more than it should).
+	// 6. Filters (also applied here: a subscription made by hand may send more than it should).
 	const filteredOut = filterReason(config, view, delivery.eventType);
 	if (filteredOut) return ignored(context, filteredOut);
 
-	// 6. The ticket state, given on the change into a mapped state only: EndState is for when the work item *is closed*,
+	// 7. The ticket state, given on the change into a mapped state only: EndState is for when the work item *is closed*,
 	//    not again for every later comment, delete, restore or other update of the closed work item.
 	const mappedState = mapDevOpsState(config.stateMap, view.state.new);
 	const stateEntered = view.state.changed !== false && !STATELESS_EVENTS.has(delivery.eventType);
@@ -148,7 +163,7 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		return ignored(context, `Azure DevOps state "${view.state.new ?? ''}" maps to no ticket state.`);
 	}
 
-	// 7. The ticket.
+	// 8. The ticket.
 	let reference: TicketReference = readTicketReference(view, config.ticketReference);
 	if (reference.id === null && !fetched && view.relations === null && canFetch && delivery.eventType !== 'workitem.deleted') {
 		await fetchOnce();
@@ -158,12 +173,17 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		}
 	}
 	const reason = reference.id === null ? whyNoTicket(config, delivery, view, canFetch, fetchProblem) : undefined;
+	// A new work item's files are its links: a delivery without them (Minimal details) is completed by the one read.
+	if (config.downloadAttachments && delivery.eventType === 'workitem.created' && view.relations === null && canFetch) {
+		await fetchOnce();
+		if (fetched) Object.assign(view, mergedView(delivery, fetched));
+	}
 
-	// 8. Remember it (one assignment), then start the workflow. Other deliveries may have been accepted while this one
+	// 9. Remember it (one assignment), then start the workflow. Other deliveries may have been accepted while this one
 	//    waited for Azure DevOps: check again against the window as it is now, and record in the same step.
 	const latest = latestDedupState(staticData, dedup);
 	const recheck = latest === dedup.state ? verdict : checkDelivery(latest, identity);
-	if (recheck.verdict !== 'new') return repeated(context, recheck, delivery.workItemId);
+	if (recheck.verdict !== 'new') return repeated(context, recheck, delivery);
 	storeDedupState(staticData, recordDelivery(latest, identity), dedup.key);
 	// A verifier refreshed on this process goes to static data with the window, in the same save.
 	if (auth.newerVerifier) staticData[VERIFIER_KEY] = auth.newerVerifier as unknown as IDataObject;
@@ -172,6 +192,17 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 		ticketOutput(reference, ticketState, reason, stateReason),
 		{ fetched: fetched !== undefined, fields: view.fields, state: view.state },
 	);
+	// The files the event brought, after the event is recorded: a retry while they download is answered as a repeat.
+	let binary: IBinaryKeyData | undefined;
+	if (config.downloadAttachments) {
+		const files = filesOfEvent(delivery.eventType, view.relations, delivery.relationChanges?.added ?? null);
+		const got = await downloadEventFiles(context, config, files, {
+			organizationUrl: delivery.organizationUrl,
+			project: delivery.projectId ?? view.project,
+		});
+		item.attachments = got.list;
+		if (Object.keys(got.binary).length > 0) binary = got.binary;
+	}
 	// A test event in the editor also shows what the settings got away with (production deliveries skip the re-read).
 	if (context.getMode() === 'manual') {
 		const warnings = triggerSettingsWarnings(context);
@@ -182,21 +213,28 @@ async function processDelivery(context: IWebhookFunctions): Promise<IWebhookResp
 	// mark; the duplicate window recorded above would then never be saved (measured on n8n 2.41.1 by test/e2e: the
 	// same notification delivered twice started two executions). A response written by the node makes n8n save the
 	// static data before the execution starts, on 1.x and 2.x alike.
-	return { ...reply(context, 200, { received: true, accepted: true }), workflowData: [[{ json: item }]] };
+	return { ...reply(context, 200, { received: true, accepted: true }), workflowData: [[binary ? { json: item, binary } : { json: item }]] };
 }
 
 /** The answer to a repeated notification or a revision not newer than the last one accepted: 200, nothing started. */
 function repeated(
 	context: IWebhookFunctions,
 	verdict: Exclude<DedupVerdict, { verdict: 'new' }>,
-	workItemId: number,
+	delivery: ParsedDelivery,
+	echo?: string,
 ): IWebhookResponseData {
+	// A repeat of the connector's own change is answered as the first delivery was.
+	if (echo !== undefined) return ignored(context, echo, { duplicate: true, echo: true });
 	if (verdict.verdict === 'duplicate') {
-		return ignored(context, `Notification ${verdict.notificationId} was already received.`, { duplicate: true });
+		const what =
+			delivery.eventType === 'workitem.commented' && verdict.notificationId.startsWith('c')
+				? `The comment of revision ${delivery.revision ?? ''} of work item ${delivery.workItemId}`
+				: `Notification ${verdict.notificationId}`;
+		return ignored(context, `${what} was already received.`, { duplicate: true });
 	}
 	return ignored(
 		context,
-		`Revision ${verdict.revision} of work item ${workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
+		`Revision ${verdict.revision} of work item ${delivery.workItemId} is not newer than revision ${verdict.lastRevision}, already received.`,
 		{ duplicate: true },
 	);
 }

@@ -1,4 +1,6 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { hasEchoMarker, stripEchoMarker } from '../../connector/echo';
 
 import { ConnectorError } from '../../connector/errors';
 import { operationError } from '../target';
@@ -23,4 +25,18 @@ export function requireCommentId(context: IExecuteFunctions, itemIndex: number):
 		);
 	}
 	return value;
+}
+
+/**
+ * A comment as the node outputs it: without the connector's invisible marker in `text` and `renderedText`, so a
+ * workflow sees the text it wrote (and copies no marker into a ticket). Copied only when there is one.
+ */
+export function commentOutput<T extends IDataObject>(comment: T): T {
+	const text = comment.text;
+	const rendered = comment.renderedText;
+	if (!hasEchoMarker(text) && !hasEchoMarker(rendered)) return comment;
+	const copy: IDataObject = { ...comment };
+	if (typeof text === 'string') copy.text = stripEchoMarker(text);
+	if (typeof rendered === 'string') copy.renderedText = stripEchoMarker(rendered);
+	return copy as T;
 }

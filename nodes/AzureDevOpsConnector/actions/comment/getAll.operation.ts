@@ -6,6 +6,7 @@ import { comments } from '../../transport';
 import { projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from '../workItem/operationHelpers';
+import { commentOutput } from './common';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -46,5 +47,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 	const list = await comments.list(this, target, id, { limit }, { itemIndex });
-	return list.map((comment) => ({ json: comment, pairedItem: { item: itemIndex } }));
+	return list.map((comment) => ({ json: commentOutput(comment), pairedItem: { item: itemIndex } }));
 }

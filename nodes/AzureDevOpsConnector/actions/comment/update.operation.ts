@@ -1,13 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { commentToWrite, readMarkComments, shouldMarkComment } from '../../connector/echo';
 import { ConnectorError } from '../../connector/errors';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { comments } from '../../transport';
-import { projectLocator, workItemLocator } from '../common.descriptions';
+import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from '../workItem/operationHelpers';
-import { commentIdProperty, requireCommentId } from './common';
+import { commentIdProperty, commentOutput, requireCommentId } from './common';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -38,6 +39,15 @@ const properties: INodeProperties[] = [
 		default: 'html',
 		description: 'How Azure DevOps reads the text of the comment',
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		description: 'More settings of the comment',
+		options: [markCommentsOption],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['comment'], operation: ['update'] } }, properties);
@@ -53,7 +63,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const chosen = this.getNodeParameter('format', itemIndex, 'html');
 	const format = chosen === 'markdown' ? 'markdown' : 'html';
-	const body = chosen === 'text' ? commentTextAsHtml(text) : text;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body = commentToWrite(
+		chosen === 'text' ? commentTextAsHtml(text) : text,
+		shouldMarkComment(readMarkComments(options.markComments), target.credentialType),
+	);
 	const comment = await comments.update(this, target, id, commentId, body, { format }, { itemIndex });
-	return [{ json: comment, pairedItem: { item: itemIndex } }];
+	return [{ json: commentOutput(comment), pairedItem: { item: itemIndex } }];
 }

@@ -1,12 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { commentToWrite, readMarkComments, shouldMarkComment } from '../../connector/echo';
 import { ConnectorError } from '../../connector/errors';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { comments, isAzureDevOpsError, toNodeError, workItems, type WorkItem } from '../../transport';
-import { projectLocator, workItemLocator } from '../common.descriptions';
+import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from './operationHelpers';
+import { commentOutput } from '../comment/common';
 
 const properties: INodeProperties[] = [
 	projectLocator,
@@ -37,6 +39,15 @@ const properties: INodeProperties[] = [
 		default: 'html',
 		description: 'How Azure DevOps reads the text of the comment',
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		description: 'More settings of the comment',
+		options: [markCommentsOption],
+	},
 ];
 
 export const description = updateDisplayOptions(
@@ -55,16 +66,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const chosen = this.getNodeParameter('format', itemIndex, 'html');
 	const format = chosen === 'markdown' ? 'markdown' : 'html';
 	// Plain text goes out as HTML with its markup characters escaped, so a requester's text never becomes markup.
-	const body = chosen === 'text' ? commentTextAsHtml(text) : text;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body = commentToWrite(
+		chosen === 'text' ? commentTextAsHtml(text) : text,
+		shouldMarkComment(readMarkComments(options.markComments), target.credentialType),
+	);
 	try {
 		const comment = await comments.add(this, target, id, body, { format }, { itemIndex });
-		return [{ json: comment, pairedItem: { item: itemIndex } }];
+		return [{ json: commentOutput(comment), pairedItem: { item: itemIndex } }];
 	} catch (error) {
 		if (!(format === 'html' && isAzureDevOpsError(error, 'apiVersionUnsupported'))) throw toNodeError(this.getNode(), error, itemIndex);
 	}
 	// Azure DevOps Server 2019 has no comments resource: its Discussion is written through System.History.
 	const updated = await workItems.update(this, target, id, [{ op: 'add', path: '/fields/System.History', value: body }], {}, { itemIndex });
-	return [{ json: discussionEntry(updated, body), pairedItem: { item: itemIndex } }];
+	return [{ json: commentOutput(discussionEntry(updated, body)), pairedItem: { item: itemIndex } }];
 }
 
 /** A Discussion entry written through System.History, in the shape of a comment (it has no comment id). */

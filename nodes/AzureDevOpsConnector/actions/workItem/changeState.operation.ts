@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { commentToWrite, hasEchoMarker, readMarkComments, shouldMarkComment, stripEchoMarker } from '../../connector/echo';
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
 import { workItems } from '../../transport';
-import { projectLocator, workItemLocator } from '../common.descriptions';
+import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { readTypeStates, requireWorkItemId, withWebUrl } from './operationHelpers';
 
@@ -37,6 +38,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Text to add to the work item\'s discussion with the state change (System.History; HTML allowed)',
 			},
+			markCommentsOption,
 			{
 				displayName: 'Reason',
 				name: 'reason',
@@ -63,7 +65,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (wanted === '') {
 		throw operationError(this, new ConnectorError('targetStateEmpty', 'No state is set.', { field: 'State' }), itemIndex);
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as { comment?: string; reason?: string };
+	const options = this.getNodeParameter('options', itemIndex, {}) as { comment?: string; reason?: string; markComments?: string };
 	const comment = String(options.comment ?? '').trim();
 	const reason = String(options.reason ?? '').trim();
 
@@ -97,8 +99,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const patch: JsonPatchOperation[] = [{ op: 'add', path: '/fields/System.State', value: state }];
 	if (reason !== '') patch.push({ op: 'add', path: '/fields/System.Reason', value: reason });
-	if (comment !== '') patch.push({ op: 'add', path: '/fields/System.History', value: comment });
+	if (comment !== '') {
+		const mark = shouldMarkComment(readMarkComments(options.markComments), target.credentialType);
+		patch.push({ op: 'add', path: '/fields/System.History', value: commentToWrite(comment, mark) });
+	}
 
 	const updated = await workItems.update(this, target, id, patch, { expand: 'relations' }, { itemIndex });
+	// The output shows the comment as written, without the marker.
+	const history = updated.fields?.['System.History'];
+	if (hasEchoMarker(history)) updated.fields = { ...updated.fields, 'System.History': stripEchoMarker(history as string) };
 	return [{ json: withWebUrl(updated, target), pairedItem: { item: itemIndex } }];
 }

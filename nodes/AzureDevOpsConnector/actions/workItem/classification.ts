@@ -1,13 +1,14 @@
 /**
  * Area and iteration paths in the operations: editor pickers from the project's classification trees, and "the
- * current iteration" (`@currentIteration`), resolved by the iteration dates once per project and node run.
+ * team's current iteration" (`@currentIteration` for the default team, `@currentIteration('[Project]\Team')` for
+ * another), asked of the team's settings once per team and node run.
  */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { classificationPaths, CURRENT_ITERATION, currentIteration } from '../../connector/classification';
+import { parseCurrentIteration } from '../../connector/classification';
 import { ConnectorError } from '../../connector/errors';
 import type { JsonPatchOperation } from '../../connector/types';
-import { classificationNodes, type Target } from '../../transport';
+import { teamIterations, type Target } from '../../transport';
 import { operationError } from '../target';
 
 export const classificationOptions: INodeProperties[] = [
@@ -41,12 +42,13 @@ export function classificationPatch(options: { areaPath?: unknown; iterationPath
 	return patch;
 }
 
-// The iteration tree is read once per project and node run.
-const iterationsByRun = new WeakMap<object, Map<string, Promise<ReturnType<typeof classificationPaths>>>>();
+// A team's current iteration is asked once per team and node run.
+const currentByRun = new WeakMap<object, Map<string, Promise<string | undefined>>>();
 
 /**
- * The patch with `@currentIteration` in System.IterationPath replaced by the iteration whose dates contain now;
- * AZDC-5140 when no iteration of the project has such dates. Other patches come back as they are, with no request.
+ * The patch with the current-iteration macro in System.IterationPath replaced by the iteration the team has running
+ * today (Project settings > Team configuration > Iterations); AZDC-5140 when the team has none. Other patches come
+ * back as they are, with no request.
  */
 export async function withCurrentIteration(
 	context: IExecuteFunctions,
@@ -54,32 +56,41 @@ export async function withCurrentIteration(
 	patch: JsonPatchOperation[],
 	itemIndex: number,
 ): Promise<JsonPatchOperation[]> {
-	const asks = (operation: JsonPatchOperation) =>
-		operation.path.toLowerCase() === '/fields/system.iterationpath' &&
-		typeof operation.value === 'string' &&
-		operation.value.trim().toLowerCase() === CURRENT_ITERATION.toLowerCase();
-	if (!patch.some(asks)) return patch;
-	let cache = iterationsByRun.get(context);
+	const askOf = (operation: JsonPatchOperation) =>
+		operation.path.toLowerCase() === '/fields/system.iterationpath' ? parseCurrentIteration(operation.value) : undefined;
+	if (!patch.some((operation) => askOf(operation) !== undefined)) return patch;
+	let cache = currentByRun.get(context);
 	if (!cache) {
 		cache = new Map();
-		iterationsByRun.set(context, cache);
+		currentByRun.set(context, cache);
 	}
-	const key = `${target.organizationUrl}\n${target.project.toLowerCase()}`;
-	let pending = cache.get(key);
-	if (!pending) {
-		pending = classificationNodes.get(context, target, 'iterations', {}, { itemIndex }).then(classificationPaths);
-		cache.set(key, pending);
-		pending.catch(() => cache?.delete(key));
+	const result: JsonPatchOperation[] = [];
+	for (const operation of patch) {
+		const ask = askOf(operation);
+		if (!ask) {
+			result.push(operation);
+			continue;
+		}
+		const scope: Target = ask.project ? { ...target, project: ask.project } : target;
+		const key = `${scope.organizationUrl}\n${scope.project.toLowerCase()}\n${(ask.team ?? '').toLowerCase()}`;
+		let pending = cache.get(key);
+		if (!pending) {
+			pending = teamIterations.current(context, scope, ask.team, { itemIndex }).then((iteration) => iteration?.path);
+			cache.set(key, pending);
+			pending.catch(() => cache?.delete(key));
+		}
+		const path = await pending;
+		if (!path) {
+			const team = ask.team ? `Team "${ask.team}"` : 'The default team';
+			throw operationError(
+				context,
+				new ConnectorError('currentIterationNone', `${team} of ${scope.project} has no iteration running today.`, {
+					field: 'Iteration Path',
+				}),
+				itemIndex,
+			);
+		}
+		result.push({ ...operation, value: path });
 	}
-	const current = currentIteration(await pending, Date.now());
-	if (!current) {
-		throw operationError(
-			context,
-			new ConnectorError('currentIterationNone', `No iteration of ${target.project} has dates around today.`, {
-				field: 'Iteration Path',
-			}),
-			itemIndex,
-		);
-	}
-	return patch.map((operation) => (asks(operation) ? { ...operation, value: current.path } : operation));
+	return result;
 }

@@ -12,7 +12,7 @@ import type { JsonPatchOperation } from '../../connector/types';
 import { errorCodeOf, isAzureDevOpsError, workItems, workItemWebUrl } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
-import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
+import { ConfigResolver, readOptions, showWarnings, type CreateOptions, type TargetConfig } from './createFromTicket/config';
 import { properties } from './createFromTicket/description';
 import {
 	findExistingWorkItems,
@@ -78,28 +78,6 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 	const results = await createAll(this, items, options, resolver);
 	showWarnings(this, resolver.warnings(), results);
 	return results;
-}
-
-/**
- * Shows what the settings got away with (an unknown or misspelt key) where n8n shows such things: as execution hints
- * on the node's output, where the n8n line has them, otherwise in a `warnings` field on every output item.
- */
-function showWarnings(context: IExecuteFunctions, warnings: string[], results: ItemResult[]): void {
-	if (warnings.length === 0) return;
-	const withHints = context as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
-	if (typeof withHints.addExecutionHints === 'function') {
-		withHints.addExecutionHints(
-			...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
-		);
-		return;
-	}
-	for (const result of results) {
-		if (!Array.isArray(result)) continue;
-		for (const item of result) {
-			const own = Array.isArray(item.json.warnings) ? (item.json.warnings as string[]) : [];
-			item.json.warnings = [...own, ...warnings];
-		}
-	}
 }
 
 async function createAll(

@@ -7,15 +7,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { commentToWrite, readMarkComments, shouldMarkComment, stripEchoMarker } from '../../connector/echo';
 import { ConnectorError } from '../../connector/errors';
 import { changedFieldOperations, sameHtml } from '../../connector/fieldChanges';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { normaliseTicketId, planTicketReference, ticketTag } from '../../connector/ticketReference';
 import type { JsonPatchOperation } from '../../connector/types';
-import { comments, isAzureDevOpsError, toNodeError, workItems, workItemWebUrl, type WorkItem } from '../../transport';
+import { comments, isAzureDevOpsError, toNodeError, workItems, workItemWebUrl, type CallOptions, type WorkItem } from '../../transport';
 import type { ItemResult } from '../types';
 import { operationError } from '../target';
-import { ConfigResolver, readOptions, type CreateOptions, type TargetConfig } from './createFromTicket/config';
+import { ConfigResolver, readOptions, showWarnings, type CreateOptions, type TargetConfig } from './createFromTicket/config';
+import { runPool } from './createFromTicket/pool';
 import { findExistingWorkItems, isAmbiguous, SUMMARY_FIELDS, ticketKey, type ExistingWorkItem } from './createFromTicket/lookup';
 import {
 	asError,
@@ -56,6 +58,8 @@ interface Plan {
 	state: string | undefined;
 	/** The ticket's latest message, as the HTML of a comment, when the Comment Field has one. */
 	comment: string | undefined;
+	/** Whether the comment gets the connector's invisible marker (Options > Mark Comments as Written by the Connector). */
+	markComment: boolean;
 	/** The ticket's files (Options > Attachments), read and size-checked; only those not yet attached are sent. */
 	files: FileToAttach[];
 	dedupKey: string;
@@ -81,7 +85,7 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 			plans.push(await prepare(this, resolver, options, items[index], index));
 		} catch (error) {
 			results[index] = { error: itemError(this, error, index) };
-			if (!continueOnFail) return settled(results, items.length);
+			if (!continueOnFail) return settled(results, items.length, continueOnFail);
 		}
 	}
 
@@ -109,25 +113,42 @@ export async function executeBatch(this: IExecuteFunctions, items: INodeExecutio
 		}
 	}
 
-	// 3. One ticket after the other: a ticket given twice in a batch sees its own earlier update.
-	const current = new Map<string, WorkItem>();
+	// 3. Several tickets at once (Concurrency, as in Create From Ticket), each ticket's items one after the other: a
+	//    ticket given twice in a batch sees its own earlier update. Without Continue On Fail the first failure stops
+	//    what has not started yet.
+	const queues = new Map<string, Plan[]>();
 	for (const plan of plans) {
-		try {
-			const hit = found.get(plan.dedupKey);
-			if (hit && 'error' in hit) throw hit.error;
-			if (hit && isAmbiguous(hit)) throw hit.ambiguous;
-			const known = current.get(plan.dedupKey) ?? (hit as WorkItem | undefined);
-			const outcome = known
-				? await updateOne(this, plan, options, known)
-				: await createMissing(this, plan, options);
-			current.set(plan.dedupKey, outcome.workItem);
-			results[plan.index] = [{ json: outcome.json, pairedItem: { item: plan.index } }];
-		} catch (error) {
-			results[plan.index] = { error: itemError(this, error, plan.index) };
-			if (!continueOnFail) break;
-		}
+		const queue = queues.get(plan.dedupKey);
+		if (queue) queue.push(plan);
+		else queues.set(plan.dedupKey, [plan]);
 	}
-	return settled(results, items.length);
+	const tickets = [...queues.values()];
+	let stop = false;
+	await runPool(
+		tickets.length,
+		async (position) => {
+			let known: WorkItem | undefined;
+			for (const plan of tickets[position]) {
+				if (stop) return;
+				try {
+					const hit = found.get(plan.dedupKey);
+					if (hit && 'error' in hit) throw hit.error;
+					if (hit && isAmbiguous(hit)) throw hit.ambiguous;
+					known ??= hit as WorkItem | undefined;
+					const outcome = known ? await updateOne(this, plan, options, known) : await createMissing(this, plan, options);
+					known = outcome.workItem;
+					results[plan.index] = [{ json: outcome.json, pairedItem: { item: plan.index } }];
+				} catch (error) {
+					results[plan.index] = { error: itemError(this, error, plan.index) };
+					if (!continueOnFail) stop = true;
+				}
+			}
+		},
+		{ concurrency: options.concurrency, shouldStop: () => stop },
+	);
+	const settledResults = settled(results, items.length, continueOnFail);
+	showWarnings(this, resolver.warnings(), settledResults);
+	return settledResults;
 }
 
 async function prepare(
@@ -163,14 +184,17 @@ async function prepare(
 
 	const state = mapTicketState(context, index, readPath(ticket, stateField));
 	const message = commentField ? readPath(ticket, commentField) : undefined;
+	// Ticket text never carries the connector's marker into the comment: it is added (or not) when the comment is written.
 	const comment =
-		typeof message === 'string' && message.trim() !== ''
-			? commentTextAsHtml(message)
+		typeof message === 'string' && stripEchoMarker(message).trim() !== ''
+			? commentTextAsHtml(stripEchoMarker(message))
 			: typeof message === 'number'
 				? String(message)
 				: undefined;
 	const target = `${config.credentialType}|${config.organizationUrl.toLowerCase()}|${config.project.toLowerCase()}`;
-	const files = await readTicketFiles(context, index, context.getNodeParameter('options', index, {}) as IDataObject);
+	const rawOptions = context.getNodeParameter('options', index, {}) as IDataObject;
+	const files = await readTicketFiles(context, index, rawOptions);
+	const markComment = shouldMarkComment(readMarkComments(rawOptions.markComments), config.credentialType);
 	return {
 		index,
 		config,
@@ -179,6 +203,7 @@ async function prepare(
 		fields,
 		state,
 		comment,
+		markComment,
 		files,
 		dedupKey: `${target}|${ticketKey(ticketId, options.reference)}`,
 	};
@@ -230,7 +255,7 @@ async function updateOne(
 	const keepTags = options.reference.mode === 'tag' ? [ticketTag(plan.ticketId, options.referenceInput)] : [];
 	let workItem = known;
 	let changed: string[] = [];
-	const newFiles = await filesNotAttached(context, plan, workItem.id);
+	const newFiles = await filesNotAttached(context, plan, workItem.id, call);
 	let attachmentsSent: JsonPatchOperation[] | undefined;
 	for (let attempt = 1; ; attempt++) {
 		const changes = changedFieldOperations(plan.fields, workItem.fields ?? {}, { keepTags });
@@ -267,8 +292,15 @@ async function updateOne(
 					plan.index,
 				);
 			}
-			const fields = [...new Set([...SUMMARY_FIELDS, 'System.State', ...plan.fields.map((op) => op.path.slice(8))])];
-			workItem = await workItems.get(context, plan.config, workItem.id, { fields }, call);
+			if (attachmentsSent && attachmentsSent.length > 0) {
+				// The conflict may be our own update, whose answer was lost after Azure DevOps saved it: read the links
+				// too, and send only the files that are still not linked (a link sent twice is refused, TF201035).
+				workItem = await workItems.get(context, plan.config, workItem.id, { expand: 'all' }, call);
+				attachmentsSent = stillUnlinked(attachmentsSent, workItem);
+			} else {
+				const fields = [...new Set([...SUMMARY_FIELDS, 'System.State', ...plan.fields.map((op) => op.path.slice(8))])];
+				workItem = await workItems.get(context, plan.config, workItem.id, { fields }, call);
+			}
 		}
 	}
 	const comment = await addCommentOnce(context, plan, workItem.id, call);
@@ -276,10 +308,25 @@ async function updateOne(
 	return { workItem, json: { ...json, attachedFiles: newFiles.map((file) => file.fileName) } };
 }
 
+/** The AttachedFile operations whose attachment the work item does not link yet (same attachment URL, any case). */
+function stillUnlinked(operations: JsonPatchOperation[], workItem: WorkItem): JsonPatchOperation[] {
+	const linked = new Set(
+		((workItem.relations ?? []) as Array<{ rel?: string; url?: string }>)
+			.filter((relation) => relation.rel === 'AttachedFile' && typeof relation.url === 'string')
+			.map((relation) => String(relation.url).toLowerCase()),
+	);
+	return operations.filter((operation) => !linked.has(String((operation.value as { url?: unknown } | undefined)?.url ?? '').toLowerCase()));
+}
+
 /** The ticket's files the work item does not carry yet (by file name, any case); one read of its links when any. */
-async function filesNotAttached(context: IExecuteFunctions, plan: Plan, workItemId: number): Promise<FileToAttach[]> {
+async function filesNotAttached(
+	context: IExecuteFunctions,
+	plan: Plan,
+	workItemId: number,
+	call: CallOptions,
+): Promise<FileToAttach[]> {
 	if (plan.files.length === 0) return [];
-	const current = await workItems.get(context, plan.config, workItemId, { expand: 'relations' }, { itemIndex: plan.index });
+	const current = await workItems.get(context, plan.config, workItemId, { expand: 'relations' }, call);
 	const attached = attachedFileNames((current.relations ?? []) as Array<{ rel?: string; url?: string; attributes?: Record<string, unknown> }>);
 	return plan.files.filter((file) => !attached.has(file.fileName.toLowerCase()));
 }
@@ -313,9 +360,10 @@ async function addCommentOnce(
 	if (plan.comment === undefined) return null;
 	const recent = await comments.list(context, plan.config, workItemId, { limit: COMMENTS_COMPARED }, call);
 	const text = plan.comment;
-	if (recent.some((comment) => sameHtml(String(comment.text ?? ''), text))) return null;
-	const added = await comments.add(context, plan.config, workItemId, plan.comment, { format: 'html' }, call);
-	return { id: added.id ?? null, text: added.text ?? plan.comment };
+	// Compared without the marker: a comment written before with (or without) it still says the same.
+	if (recent.some((comment) => sameHtml(stripEchoMarker(String(comment.text ?? '')), text))) return null;
+	const added = await comments.add(context, plan.config, workItemId, commentToWrite(text, plan.markComment), { format: 'html' }, call);
+	return { id: added.id ?? null, text: stripEchoMarker(String(added.text ?? plan.comment)) };
 }
 
 /** A ticket without a work item: AZDC-5100, or (option) the work item created as Create From Ticket would. */
@@ -396,12 +444,16 @@ function groupByTarget(plans: Plan[]): Plan[][] {
  * One result per input item, positions kept (the router pairs by position); the results end at the first failure,
  * where the router stops without Continue On Fail. Items that never ran have no output.
  */
-function settled(results: ItemResult[], length: number): ItemResult[] {
+/**
+ * One result per input item, in order. Without Continue On Fail the output ends at the first failure (the router throws
+ * it); with it, every item keeps its result (an item never reached gets none).
+ */
+function settled(results: ItemResult[], length: number, continueOnFail: boolean): ItemResult[] {
 	const out: ItemResult[] = [];
 	for (let index = 0; index < length; index++) {
 		const result = results[index];
 		out.push(result ?? []);
-		if (result !== undefined && !Array.isArray(result)) break;
+		if (!continueOnFail && result !== undefined && !Array.isArray(result)) break;
 	}
 	return out;
 }

@@ -18,6 +18,7 @@ import {
 } from '../../../connector/ticketReference';
 import { credentialOrganizations, type AzureDevOpsCredentialType, type OrganizationTarget, type Target } from '../../../transport';
 import { credentialTypeOf, itemTarget } from '../../target';
+import type { ItemResult } from '../../types';
 import { serverHtmlFields } from '../operationHelpers';
 
 export type MissingVariableMode = 'error' | 'empty' | 'keep';
@@ -348,4 +349,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function nonEmpty(value: string | null | undefined): string | undefined {
 	return value === undefined || value === null || value.trim() === '' ? undefined : value;
+}
+
+/**
+ * Shows what the settings got away with (an unknown or misspelt key) where n8n shows such things: as execution hints
+ * on the node's output, where the n8n line has them, otherwise in a `warnings` field on every output item.
+ */
+export function showWarnings(context: IExecuteFunctions, warnings: string[], results: ItemResult[]): void {
+	if (warnings.length === 0) return;
+	const withHints = context as IExecuteFunctions & { addExecutionHints?: IExecuteFunctions['addExecutionHints'] };
+	if (typeof withHints.addExecutionHints === 'function') {
+		withHints.addExecutionHints(
+			...warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })),
+		);
+		return;
+	}
+	for (const result of results) {
+		if (!Array.isArray(result)) continue;
+		for (const item of result) {
+			const own = Array.isArray(item.json.warnings) ? (item.json.warnings as string[]) : [];
+			item.json.warnings = [...own, ...warnings];
+		}
+	}
 }

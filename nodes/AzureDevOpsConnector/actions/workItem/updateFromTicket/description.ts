@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { attachmentSizeOptions, ticketAttachmentOption } from '../../attachment/common';
 
-import { ticketReferenceOptions } from '../../common.descriptions';
+import { markCommentsOption, ticketReferenceOptions } from '../../common.descriptions';
 import { properties as createProperties } from '../createFromTicket/description';
 
 // The configuration, ticket fields and variables are Create From Ticket's, so one settings expression serves both.
@@ -85,6 +85,15 @@ export const properties: INodeProperties[] = [
 					'Whether to skip the work item type\'s rules (allowed values, required fields); needs the "Bypass rules on work item updates" permission',
 			},
 			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 4,
+				description:
+					'How many tickets\' work items to update in parallel (1–20); the items of one ticket go one after the other. A throttled request waits as long as Azure DevOps asks (Retry-After).',
+			},
+			{
 				displayName: 'HTML Fields',
 				name: 'htmlFields',
 				type: 'string',
@@ -115,6 +124,7 @@ export const properties: INodeProperties[] = [
 				default: true,
 				description: 'Whether a work item created for a ticket without one gets a Hyperlink relation to the ticket URL',
 			},
+			{ ...markCommentsOption, description: `${markCommentsOption.description} Applies to the ticket's message written as a comment (Comment Field).` },
 			attachmentSizeOptions[0],
 			{
 				displayName: 'Missing Variables',
