@@ -46,7 +46,7 @@ export function buildOutputItem(
 		ticket: ticket as unknown as IDataObject,
 		changedBy: delivery.changedBy,
 		changedFields: delivery.changedFields,
-		changes: delivery.changes as unknown as IDataObject,
+		changes: changesWithoutMarker(delivery.changes) as unknown as IDataObject,
 		fields: withoutMarker(extra.fields) as IDataObject,
 		tags: delivery.tags,
 		relations: delivery.relations as unknown as IDataObject[] | null,
@@ -69,6 +69,14 @@ function withoutMarker(fields: Record<string, unknown>): Record<string, unknown>
 	const history = fields['System.History'];
 	if (!hasEchoMarker(history)) return fields;
 	return { ...fields, 'System.History': stripEchoMarker(history as string) };
+}
+
+/** The update's changes with the marker taken out of the comment's old and new value (copied only when it is there). */
+function changesWithoutMarker(changes: ParsedDelivery['changes']): ParsedDelivery['changes'] {
+	const history = changes['System.History'];
+	if (!history || (!hasEchoMarker(history.newValue) && !hasEchoMarker(history.oldValue))) return changes;
+	const clean = (value: unknown): unknown => (hasEchoMarker(value) ? stripEchoMarker(value as string) : value);
+	return { ...changes, 'System.History': { ...history, newValue: clean(history.newValue), ...('oldValue' in history ? { oldValue: clean(history.oldValue) } : {}) } };
 }
 
 /** The ticket part of the output from what readTicketReference found. */
