@@ -105,7 +105,8 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 		// requests each step cost, printed at the end (what the loop asks of Azure DevOps and of the service desk)
 		const steps: string[] = [];
 		let seen = { devops: 0, desk: 0, hooks: 0, events: 0 };
-		const counted = (): typeof seen => ({ devops: stack.emu.requests().filter((r) => r.token !== undefined && !r.token.endsWith('#1')).length, desk: desk.requests().filter((r) => r.userAgent !== null).length, hooks: stack.emu.hooks.deliveries().length, events: desk.deliveries().length });
+		const integration = (): ReturnType<Stack['emu']['requests']> => stack.emu.requests().filter((r) => r.token !== undefined && !r.token.endsWith('#1'));
+		const counted = (): typeof seen => ({ devops: integration().length, desk: desk.requests().filter((r) => r.userAgent !== null).length, hooks: stack.emu.hooks.deliveries().length, events: desk.deliveries().length });
 		beforeEach(() => {
 			if (stack && desk) seen = counted();
 		});
@@ -113,6 +114,8 @@ export function twoWaySuite(title: string, options: StackOptions & { major: 1 | 
 			if (!stack || !desk) return;
 			const now = counted();
 			steps.push(`  ${expect.getState().currentTestName?.replace(title, '').trim()}: n8n → Azure DevOps ${now.devops - seen.devops}, n8n → service-desk API ${now.desk - seen.desk}, desk events ${now.events - seen.events}, service hooks ${now.hooks - seen.hooks}`);
+			const calls = integration().slice(seen.devops).map((r) => `${r.method} ${r.operationId ?? r.path}`);
+			if (calls.length) steps.push(`    (${calls.join(', ')})`);
 		});
 
 		afterAll(async () => {
