@@ -147,3 +147,32 @@ export const markCommentsOption: INodeProperties = {
 	description:
 		'Whether comments get an invisible marker (zero-width characters at the end) by which the Azure DevOps Connector Trigger recognises and drops them, so they do not come back to the ticket. A marker already in the text is always removed.',
 };
+
+/** Format of a comment's text (Add Comment, Comment > Update): how Azure DevOps reads it. */
+export const commentFormatOption: INodeProperties = {
+	displayName: 'Format',
+	name: 'format',
+	type: 'options',
+	options: [
+		{ name: 'HTML', value: 'html', description: 'The text is HTML, as the Discussion field shows it' },
+		{ name: 'Markdown', value: 'markdown', description: 'The text is Markdown' },
+		{
+			name: 'Plain Text',
+			value: 'text',
+			description: 'The text is shown as written (e.g. a ticket\'s message): < and & are escaped, line breaks kept',
+		},
+	],
+	default: 'html',
+	description: 'How Azure DevOps reads the text of the comment',
+};
+
+/** The Options of a comment written by an operation: the echo marker. */
+export const commentOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	description: 'More settings of the comment',
+	options: [markCommentsOption],
+};

@@ -5,7 +5,7 @@ import { commentToWrite, readMarkComments, shouldMarkComment } from '../../conne
 import { ConnectorError } from '../../connector/errors';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { comments } from '../../transport';
-import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
+import { commentFormatOption, commentOptions, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from '../workItem/operationHelpers';
 import { commentIdProperty, commentOutput, requireCommentId } from './common';
@@ -23,31 +23,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		description: 'The new text of the comment, in the format chosen below; it replaces the old text',
 	},
-	{
-		displayName: 'Format',
-		name: 'format',
-		type: 'options',
-		options: [
-			{ name: 'HTML', value: 'html', description: 'The text is HTML, as the Discussion field shows it' },
-			{ name: 'Markdown', value: 'markdown', description: 'The text is Markdown' },
-			{
-				name: 'Plain Text',
-				value: 'text',
-				description: 'The text is shown as written: < and & are escaped, line breaks kept',
-			},
-		],
-		default: 'html',
-		description: 'How Azure DevOps reads the text of the comment',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description: 'More settings of the comment',
-		options: [markCommentsOption],
-	},
+	commentFormatOption,
+	commentOptions,
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['comment'], operation: ['update'] } }, properties);

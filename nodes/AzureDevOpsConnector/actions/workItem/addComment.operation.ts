@@ -5,7 +5,7 @@ import { commentToWrite, readMarkComments, shouldMarkComment } from '../../conne
 import { ConnectorError } from '../../connector/errors';
 import { commentTextAsHtml } from '../../connector/htmlFields';
 import { comments, isAzureDevOpsError, toNodeError, workItems, type WorkItem } from '../../transport';
-import { markCommentsOption, projectLocator, workItemLocator } from '../common.descriptions';
+import { commentFormatOption, commentOptions, projectLocator, workItemLocator } from '../common.descriptions';
 import { itemTarget, operationError } from '../target';
 import { requireWorkItemId } from './operationHelpers';
 import { commentOutput } from '../comment/common';
@@ -23,31 +23,8 @@ const properties: INodeProperties[] = [
 		placeholder: 'The requester confirmed the fix.',
 		description: 'The text of the comment, in the format chosen below',
 	},
-	{
-		displayName: 'Format',
-		name: 'format',
-		type: 'options',
-		options: [
-			{ name: 'HTML', value: 'html', description: 'The text is HTML, as the Discussion field shows it' },
-			{ name: 'Markdown', value: 'markdown', description: 'The text is Markdown' },
-			{
-				name: 'Plain Text',
-				value: 'text',
-				description: 'The text is shown as written (e.g. a ticket\'s message): < and & are escaped, line breaks kept',
-			},
-		],
-		default: 'html',
-		description: 'How Azure DevOps reads the text of the comment',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		description: 'More settings of the comment',
-		options: [markCommentsOption],
-	},
+	commentFormatOption,
+	commentOptions,
 ];
 
 export const description = updateDisplayOptions(
