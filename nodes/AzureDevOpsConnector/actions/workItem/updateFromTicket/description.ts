@@ -5,6 +5,14 @@ import { attachmentSizeOptions, ticketAttachmentOption } from '../../attachment/
 import { markCommentsOption, ticketReferenceOptions } from '../../common.descriptions';
 import { properties as createProperties } from '../createFromTicket/description';
 
+// Options that mean the same as in Create From Ticket are its own, with this operation's words where they differ.
+const createOptions = (createProperties.find((property) => property.name === 'options')?.options ?? []) as INodeProperties[];
+function createOption(name: string, override: Partial<INodeProperties> = {}): INodeProperties {
+	const option = createOptions.find((candidate) => candidate.name === name);
+	if (!option) throw new Error(`Create From Ticket has no option "${name}"`);
+	return { ...option, ...override };
+}
+
 // The configuration, ticket fields and variables are Create From Ticket's, so one settings expression serves both.
 const shared = createProperties
 	.filter((property) => !['beginState', 'options', 'workItemType'].includes(property.name))
@@ -76,32 +84,12 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			ticketAttachmentOption,
-			{
-				displayName: 'Bypass Rules',
-				name: 'bypassRules',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to skip the work item type\'s rules (allowed values, required fields); needs the "Bypass rules on work item updates" permission',
-			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 20 },
-				default: 4,
+			createOption('bypassRules'),
+			createOption('concurrency', {
 				description:
 					'How many tickets\' work items to update in parallel (1–20); the items of one ticket go one after the other. A throttled request waits as long as Azure DevOps asks (Retry-After).',
-			},
-			{
-				displayName: 'HTML Fields',
-				name: 'htmlFields',
-				type: 'string',
-				default: '',
-				placeholder: 'System.Description, Microsoft.VSTS.TCM.ReproSteps',
-				description:
-					'Comma-separated fields that hold HTML: ticket values inserted into them are HTML-escaped, line breaks kept',
-			},
+			}),
+			createOption('htmlFields'),
 			{
 				displayName: 'If the Ticket Has No Work Item',
 				name: 'ifNoWorkItem',
@@ -117,43 +105,16 @@ export const properties: INodeProperties[] = [
 				default: 'fail',
 				description: 'What to do with a ticket for which no work item carries its reference',
 			},
-			{
-				displayName: 'Link to Ticket',
-				name: 'linkToTicket',
-				type: 'boolean',
-				default: true,
+			createOption('linkToTicket', {
 				description: 'Whether a work item created for a ticket without one gets a Hyperlink relation to the ticket URL',
-			},
+			}),
 			{ ...markCommentsOption, description: `${markCommentsOption.description} Applies to the ticket's message written as a comment (Comment Field).` },
 			attachmentSizeOptions[0],
-			{
-				displayName: 'Missing Variables',
-				name: 'missingVariable',
-				type: 'options',
-				options: [
-					{ name: 'Fail the Item', value: 'error', description: 'Stop with AZDC-2001, naming the variable' },
-					{ name: 'Leave Empty', value: 'empty', description: 'Insert nothing for the placeholder' },
-					{ name: 'Keep the Placeholder', value: 'keep', description: 'Leave [$Name$] in the text' },
-				],
-				default: 'error',
-				description: 'What to do when a [$Name$] placeholder has no value in the ticket or the variables',
-			},
-			{
-				displayName: 'Retry Attempts',
-				name: 'retryAttempts',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 10 },
-				default: 6,
-				description:
-					'Attempts per request, the first included, when Azure DevOps throttles (429) or is briefly unavailable (503)',
-			},
-			{
-				displayName: 'Suppress Notifications',
-				name: 'suppressNotifications',
-				type: 'boolean',
-				default: false,
+			createOption('missingVariable'),
+			createOption('retryAttempts'),
+			createOption('suppressNotifications', {
 				description: 'Whether to update the work item without sending Azure DevOps e-mail notifications',
-			},
+			}),
 			...ticketReferenceOptions,
 			attachmentSizeOptions[1],
 		],
