@@ -121,6 +121,25 @@ describe('Trigger option Download Attachments', () => {
 		});
 	});
 
+	it('an update that brought no file costs no credential read and no request, with the option on', async () => {
+		await withRig({ downloadAttachments: true }, ['workitem.updated'], async (rig) => {
+			const created = await createFromTicket(emu, { tickets: [ticket(956)] });
+			const id = created.items[0].json.id as number;
+			const credentialReads = jest.spyOn(rig.workflow.credentialsHelper, 'getDecrypted');
+			try {
+				const before = emu.requests().length;
+				emu.updateWorkItem(id, { 'System.Title': 'Printer 956 is jammed again' });
+				await emu.hooks.flush();
+				const item = emittedItem(rig.results.at(-1)!);
+				expect(item.json.attachments).toEqual([]);
+				expect(credentialReads).not.toHaveBeenCalled();
+				expect(emu.requests().slice(before).filter((r) => r.method === 'GET')).toHaveLength(0);
+			} finally {
+				credentialReads.mockRestore();
+			}
+		});
+	});
+
 	it('still starts the workflow when a download fails, saying which file and why', async () => {
 		await withRig({ downloadAttachments: true }, ['workitem.created'], async (rig) => {
 			emu.faults.add({ kind: 'status', status: 404, times: 10, match: { method: 'GET', pathIncludes: '/_apis/wit/attachments/' } });

@@ -44,6 +44,8 @@ export async function downloadEventFiles(
 ): Promise<EventFiles> {
 	const list: IDataObject[] = [];
 	const binary: IBinaryKeyData = {};
+	// Most deliveries bring no file: they cost no credential read.
+	if (files.length === 0) return { list, binary };
 	let organizationUrl = where.organizationUrl;
 	const credentialType = config.authentication === 'none' ? undefined : (config.authentication as AzureDevOpsCredentialType);
 	if (credentialType && config.project) {
